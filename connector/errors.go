@@ -1,0 +1,96 @@
+package connector
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Sentinel errors. Match them with errors.Is: an [*HTTPError] maps its status
+// to one of the first five, and ErrCursorLoop and ErrTooManyPages are the
+// paginate package's values.
+var (
+	// ErrUnauthorized: the vendor answered 401 even after one forced token
+	// refresh, or the token/login request was refused.
+	ErrUnauthorized = errors.New("connector: unauthorized")
+	// ErrForbidden: the vendor answered 403 (credentials valid, scope or
+	// role missing).
+	ErrForbidden = errors.New("connector: forbidden")
+	// ErrNotFound: the vendor answered 404 (wrong URL, tenant or org).
+	ErrNotFound = errors.New("connector: not found")
+	// ErrRateLimited: the vendor answered 429 after every retry, or asked to
+	// wait longer than the retry policy's MaxWait (see HTTPError.RetryAfter).
+	ErrRateLimited = errors.New("connector: rate limited")
+	// ErrCursorLoop: the vendor returned a cursor or next URL it had already
+	// returned.
+	ErrCursorLoop = errCursorLoopTmp
+	// ErrTooManyPages: the walk went past pagination.max_pages.
+	ErrTooManyPages = errTooManyPagesTmp
+)
+
+// HTTPError is a non-success HTTP response. URL is redacted (no userinfo,
+// secret-looking query values replaced) and Body is capped, so an HTTPError is
+// safe to log. Match it with errors.Is against the sentinels:
+// 401 → ErrUnauthorized, 403 → ErrForbidden, 404 → ErrNotFound,
+// 429 (or any status with RetryAfter set) → ErrRateLimited.
+type HTTPError struct {
+	Method     string
+	URL        string // redacted
+	StatusCode int
+	Body       []byte // the start of the response body, capped
+	// RetryAfter is the wait the server asked for (Retry-After), zero when
+	// absent. When it is set on a final error, the server asked for more than
+	// the retry policy allows: reschedule the run after that long.
+	RetryAfter time.Duration
+}
+
+// Error returns "GET https://host/path: 404 Not Found: <body start>".
+func (e *HTTPError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	if body := strings.TrimSpace(string(e.Body)); body != "" {
+		b.WriteString(": ")
+		b.WriteString(body)
+	}
+	return b.String()
+}
+
+// Is reports whether the status maps to target (one of the sentinel errors).
+func (e *HTTPError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests || e.RetryAfter > 0
+	}
+	return false
+}
+
+// TemplateError is one problem in a template, located by its JSON path
+// ("pagination.cursor_path", "filters[1].operator"; "" for the whole
+// template). Template.Validate and ParseTemplate return an errors.Join of
+// them; find them with errors.As or by ranging over Unwrap() []error.
+type TemplateError struct {
+	Path string
+	Err  error
+}
+
+// Error returns "template: <path>: <problem>".
+func (e *TemplateError) Error() string {
+	if e.Path == "" {
+		return "template: " + e.Err.Error()
+	}
+	return "template: " + e.Path + ": " + e.Err.Error()
+}
+
+// Unwrap returns the underlying problem.
+func (e *TemplateError) Unwrap() error { return e.Err }

@@ -1,0 +1,66 @@
+package connector
+
+import (
+	"time"
+)
+
+// RunStatus is the outcome of a [Connector.Run].
+type RunStatus string
+
+// The outcomes of a run. Only Succeeded means every page was fetched and every
+// record was mapped; Run returns a non-nil error for every other status.
+const (
+	// Succeeded: the whole listing was walked and every record was mapped.
+	Succeeded RunStatus = "succeeded"
+	// Failed: the run stopped before delivering any user.
+	Failed RunStatus = "failed"
+	// Partial: some users were delivered before the run stopped, or some
+	// records could not be mapped (see Report.RecordErrors).
+	Partial RunStatus = "partial"
+	// Cancelled: the caller's context ended the run.
+	Cancelled RunStatus = "cancelled"
+)
+
+// Report is the execution log of one [Connector.Run]. It holds counts, never
+// users, and no secrets: Err is redacted.
+type Report struct {
+	// Connector is the connector instance name given to New.
+	Connector string
+	// Started and Finished are read from the connector's clock (WithClock).
+	Started, Finished time.Time
+	Status            RunStatus
+	// Requests counts every HTTP request sent, token and login requests and
+	// retries included. Retries counts every failed attempt that was retried.
+	// Pages counts every page of records received.
+	Requests, Retries, Pages int
+	// Seen counts the records received, Kept those that passed the filters
+	// and were mapped, Filtered those the filters dropped.
+	Seen, Kept, Filtered int
+	// RecordErrors holds one error per record that could not be mapped, each
+	// reading "page P, record R: ..." (1-based page, 0-based record index).
+	RecordErrors []error
+	// Activity summarises the kept users' activity.
+	Activity ActivitySummary
+	// Err is the run's error message, redacted; empty when Status is Succeeded.
+	Err string
+}
+
+// Progress is passed to the WithProgress callback after each page. It is a
+// snapshot: the callback may keep it.
+type Progress struct {
+	// Connector is the connector instance name.
+	Connector string
+	// Pages counts pages of records received so far.
+	Pages int
+	// Seen counts records received; Users counts users delivered.
+	Seen, Users int
+	// Requests counts HTTP requests sent (token and login requests and
+	// retries included); Retries counts failed attempts that were retried.
+	Requests, Retries int
+	// RateLimitWaits counts requests that had to wait for the template's
+	// rate_limit, and RateLimitWait is the total time spent waiting.
+	RateLimitWaits int
+	RateLimitWait  time.Duration
+	// RetryWait is the total time spent in backoff or Retry-After waits.
+	RetryWait time.Duration
+}

@@ -1,0 +1,344 @@
+package connector
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"slices"
+	"strings"
+)
+
+// TemplateVersion is the template format version this package reads.
+const TemplateVersion = 1
+
+// Template declares a vendor's user listing: how to authenticate, which URL to
+// call, how to page, how to map each record onto a saasconnect.User, which
+// records to keep and how to classify activity. It is plain data: decode it
+// with ParseTemplate, or write it in Go. Validate reports every problem at
+// once; New validates and compiles it.
+//
+// The JSON shape is DESIGN.md's. Extensions to it (all optional):
+//   - settings[].secret: mark a declared setting secret explicitly (names
+//     containing password, secret, token or key are secret anyway).
+//   - auth.login_method: the session login request's method (default POST).
+//   - rate_limit.burst: requests allowed at once (default 1).
+//   - a "ca_file" setting is always accepted: a PEM file whose certificates
+//     are trusted in addition to the system roots.
+type Template struct {
+	Version int    `json:"version"`
+	Slug    string `json:"slug,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Vendor  string `json:"vendor,omitempty"`
+	Support string `json:"support,omitempty"` // "full" or "partial"
+	DocsURL string `json:"docs_url,omitempty"`
+
+	// Declared lists the settings the template declares (JSON "settings").
+	// Settings() adds the ones its auth method implies.
+	Declared []Setting `json:"settings,omitempty"`
+
+	Auth       AuthSpec          `json:"auth,omitzero"`
+	Request    RequestSpec       `json:"request"`
+	Pagination PaginationConfig  `json:"pagination,omitzero"`
+	Response   ResponseSpec      `json:"response"`
+	Filters    []FilterCondition `json:"filters,omitempty"`
+	Activity   ActivitySpec      `json:"activity,omitzero"`
+	RateLimit  RateLimit         `json:"rate_limit,omitzero"`
+	// RetryOn lists extra statuses (400-599) that mean "throttled, retry",
+	// on top of 429, 502, 503 and 504.
+	RetryOn []int `json:"retry_on,omitempty"`
+}
+
+// AuthMethod names how requests get credentials (auth.method).
+type AuthMethod string
+
+// The auth methods a template may name.
+const (
+	AuthNone    AuthMethod = "none"
+	AuthAPIKey  AuthMethod = "api_key"
+	AuthBasic   AuthMethod = "basic"
+	AuthOAuth2  AuthMethod = "oauth2"
+	AuthSession AuthMethod = "session"
+)
+
+// AuthSpec is the template's auth block. Which fields apply depends on Method;
+// secrets never live here, they come from Settings.
+type AuthSpec struct {
+	// Method is none (the default when empty), api_key, basic, oauth2 or session.
+	Method AuthMethod `json:"method,omitempty"`
+
+	// TokenType prefixes the key or token ("Bearer", "SSWS", "token"; empty
+	// = raw) (api_key, session).
+	TokenType string `json:"token_type,omitempty"`
+	// Header carries the key or token (default Authorization) (api_key, session).
+	Header string `json:"header,omitempty"`
+	// QueryParam carries the key in the query instead of a header (api_key).
+	QueryParam string `json:"query_param,omitempty"`
+
+	// GrantType is client_credentials, password or refresh_token (oauth2).
+	GrantType string `json:"grant_type,omitempty"`
+	// TokenURL is the token endpoint; may hold {placeholders} (oauth2).
+	TokenURL string `json:"token_url,omitempty"`
+	// Scope is a space-separated scope list (oauth2).
+	Scope string `json:"scope,omitempty"`
+	// ClientAuth is header (HTTP Basic) or body (form fields) (oauth2).
+	ClientAuth string `json:"client_auth,omitempty"`
+
+	// LoginURL is the session login endpoint; may hold {placeholders}.
+	LoginURL string `json:"login_url,omitempty"`
+	// LoginMethod is the login request's method (default POST). Extension.
+	LoginMethod string `json:"login_method,omitempty"`
+	// LoginBody is the login request body; string values may hold
+	// {placeholders}, which name secret settings.
+	LoginBody map[string]any `json:"login_body,omitempty"`
+	// LoginFormat is json (default) or form.
+	LoginFormat string `json:"login_format,omitempty"`
+	// TokenPath finds the session token: a JSON path in the login response
+	// body, or "header:<Name>" for a response header.
+	TokenPath string `json:"token_path,omitempty"`
+	// ExpiresIn is how long a session token lives ("1h"); empty = until a 401.
+	ExpiresIn string `json:"expires_in,omitempty"`
+}
+
+// RequestSpec is the template's request block: the first page's request.
+type RequestSpec struct {
+	// UsersURL may hold {setting} placeholders: a leading one is inserted
+	// verbatim, one in the path is url.PathEscape'd, one in a query value
+	// url.QueryEscape'd.
+	UsersURL string `json:"users_url"`
+	// Method is GET (default) or POST.
+	Method string `json:"method,omitempty"`
+	// Headers and Query values may hold {placeholders}.
+	Headers map[string]string `json:"headers,omitempty"`
+	Query   map[string]string `json:"query,omitempty"`
+	// Body is a JSON request body (POST APIs that page in the body); string
+	// values may hold {placeholders}.
+	Body map[string]any `json:"body,omitempty"`
+}
+
+// ResponseSpec is the template's response block: where the records are and
+// how each maps onto a saasconnect.User.
+type ResponseSpec struct {
+	// RecordsPath locates the array of records; empty = the body itself.
+	RecordsPath string `json:"records_path,omitempty"`
+	// Fields maps User fields (id, email, name, first_name, last_name,
+	// status, role, department, title; anything else goes to Extra) to paths.
+	Fields map[string]string `json:"fields,omitempty"`
+	// StatusValues maps vendor status values to saasconnect.Status values.
+	StatusValues map[string]string `json:"status_values,omitempty"`
+	// TimeFormat is a Go layout, "unix" or "unix_ms"; empty = auto-detect.
+	TimeFormat string `json:"time_format,omitempty"`
+}
+
+// ActivitySpec is the template's activity block.
+type ActivitySpec struct {
+	// Type is "user" (or empty).
+	Type string `json:"type,omitempty"`
+	// LastActivityField is the path of the last-activity timestamp; empty =
+	// the vendor reports no activity (users are classified unknown).
+	LastActivityField string `json:"last_activity_field,omitempty"`
+	// Application names the app the activity belongs to (default: the
+	// template's Name).
+	Application string `json:"application,omitempty"`
+	// InactiveAfter is a Go duration ("720h"); default 30 days.
+	InactiveAfter string `json:"inactive_after,omitempty"`
+}
+
+// RateLimit is the template's rate_limit block: at most Requests requests per
+// Per (a Go duration such as "1m").
+type RateLimit struct {
+	Requests int    `json:"requests"`
+	Per      string `json:"per"`
+	// Burst is how many requests may go at once (default 1). Extension.
+	Burst int `json:"burst,omitempty"`
+}
+
+// Setting is one value a user supplies to instantiate a template.
+type Setting struct {
+	Name        string `json:"name"`
+	Default     string `json:"default,omitempty"`
+	Description string `json:"description,omitempty"`
+	Required    bool   `json:"required,omitempty"`
+	// Secret settings are never logged or shown; they are redacted in errors.
+	Secret bool `json:"secret,omitempty"`
+}
+
+// Settings holds the values for a template's settings, by name.
+type Settings map[string]string
+
+// ParseTemplate decodes a JSON template. Unknown keys are errors naming their
+// JSON path ("pagination.curser_path"); syntax errors name the byte offset
+// (and line and column). It does not validate: call Template.Validate, or New,
+// which does. The error is an errors.Join of *TemplateError.
+func ParseTemplate(data []byte) (Template, error) {
+	var t Template
+	var doc any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return t, &TemplateError{Err: jsonSyntaxError(data, err)}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		off := dec.InputOffset()
+		return t, &TemplateError{Err: fmt.Errorf("unexpected data after the template at byte offset %d (%s)", off, lineCol(data, off))}
+	}
+	if _, ok := doc.(map[string]any); !ok {
+		return t, &TemplateError{Err: errors.New("a template is a JSON object")}
+	}
+	var errs []error
+	unknownKeys(doc, reflect.TypeFor[Template](), "", &errs)
+	if len(errs) > 0 {
+		return t, errors.Join(errs...)
+	}
+	if err := json.Unmarshal(data, &t); err != nil {
+		var ute *json.UnmarshalTypeError
+		if errors.As(err, &ute) {
+			return Template{}, &TemplateError{Path: ute.Field, Err: fmt.Errorf("cannot use JSON %s as %s (byte offset %d)", ute.Value, ute.Type, ute.Offset)}
+		}
+		return Template{}, &TemplateError{Err: err}
+	}
+	return t, nil
+}
+
+// MustParseTemplate is ParseTemplate that panics on error, for templates
+// embedded in the program (go:embed).
+func MustParseTemplate(data []byte) Template {
+	t, err := ParseTemplate(data)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func jsonSyntaxError(data []byte, err error) error {
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Errorf("invalid JSON at byte offset %d (%s): %w", se.Offset, lineCol(data, se.Offset), err)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		off := int64(len(data))
+		return fmt.Errorf("invalid JSON: unexpected end at byte offset %d (%s)", off, lineCol(data, off))
+	}
+	return fmt.Errorf("invalid JSON: %w", err)
+}
+
+// lineCol turns a byte offset into "line L, column C" (1-based).
+func lineCol(data []byte, off int64) string {
+	off = min(max(off, 0), int64(len(data)))
+	before := data[:off]
+	line := bytes.Count(before, []byte{'\n'}) + 1
+	col := int(off) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// unknownKeys reports every object key in v that the Go type t does not
+// declare (exact, case-sensitive match on the JSON names).
+func unknownKeys(v any, t reflect.Type, path string, errs *[]error) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return // wrong JSON type: json.Unmarshal reports it
+		}
+		fields := jsonFields(t)
+		for _, k := range sortedKeys(obj) {
+			ft, ok := fields[k]
+			if !ok {
+				*errs = append(*errs, &TemplateError{Path: joinPath(path, k), Err: fmt.Errorf("unknown key %q", k)})
+				continue
+			}
+			unknownKeys(obj[k], ft, joinPath(path, k), errs)
+		}
+	case reflect.Map:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return
+		}
+		for _, k := range sortedKeys(obj) {
+			unknownKeys(obj[k], t.Elem(), joinPath(path, k), errs)
+		}
+	case reflect.Slice, reflect.Array:
+		arr, ok := v.([]any)
+		if !ok {
+			return
+		}
+		for i, e := range arr {
+			unknownKeys(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i), errs)
+		}
+	}
+}
+
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	fields := make(map[string]reflect.Type)
+	for f := range t.Fields() {
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			for k, v := range jsonFields(f.Type) {
+				fields[k] = v
+			}
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fields[name] = f.Type
+	}
+	return fields
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// joinPath appends key to a JSON path, bracket-quoting keys that are not
+// plain identifiers.
+func joinPath(path, key string) string {
+	plain := key != ""
+	for _, r := range key {
+		if !(r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			plain = false
+			break
+		}
+	}
+	switch {
+	case !plain:
+		return fmt.Sprintf("%s[%q]", path, key)
+	case path == "":
+		return key
+	}
+	return path + "." + key
+}
+
+// Validate reports every problem in t at once, as an errors.Join of
+// *TemplateError, each naming the JSON path of the problem. It returns nil
+// when the template can be compiled by New.
+func (t Template) Validate() error {
+	var errs []error
+	add := func(path string, format string, args ...any) {
+		errs = append(errs, &TemplateError{Path: path, Err: fmt.Errorf(format, args...)})
+	}
+	if t.Version != TemplateVersion {
+		add("version", "unsupported version %d (this package reads version %d)", t.Version, TemplateVersion)
+	}
+	if strings.TrimSpace(t.Request.UsersURL) == "" {
+		add("request.users_url", "missing: the URL of the users listing is required")
+	}
+	return errors.Join(errs...)
+}
