@@ -1,0 +1,343 @@
+package auth
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// GrantType is an OAuth2 grant (RFC 6749) that obtains a token without a user
+// in the loop.
+type GrantType string
+
+// The grants [OAuth2] supports.
+const (
+	// GrantClientCredentials is the client credentials grant (RFC 6749
+	// section 4.4): the client authenticates as itself.
+	GrantClientCredentials GrantType = "client_credentials"
+	// GrantPassword is the resource owner password credentials grant (RFC
+	// 6749 section 4.3): Username and Password are sent with every token
+	// request.
+	GrantPassword GrantType = "password"
+	// GrantRefreshToken exchanges a long-lived refresh token for access
+	// tokens (RFC 6749 section 6).
+	GrantRefreshToken GrantType = "refresh_token"
+)
+
+// ClientAuth says where the token endpoint expects the client ID and secret.
+// It must be set: guessing (x/oauth2's AuthStyleAutoDetect) sends the
+// credentials twice and reports only the second failure.
+type ClientAuth string
+
+// The client authentication methods (RFC 6749 section 2.3.1).
+const (
+	// ClientAuthHeader sends the client ID and secret as HTTP Basic
+	// credentials ([oauth2.AuthStyleInHeader]).
+	ClientAuthHeader ClientAuth = "header"
+	// ClientAuthBody sends them as client_id and client_secret form fields
+	// ([oauth2.AuthStyleInParams]).
+	ClientAuthBody ClientAuth = "body"
+)
+
+// DefaultEarlyExpiry is how long before its expiry an access token is
+// replaced when [OAuth2Config.EarlyExpiry] is zero.
+const DefaultEarlyExpiry = 30 * time.Second
+
+// OAuth2Config configures an [OAuth2] authenticator. Secrets are [Secret]s,
+// so printing a config never shows them.
+type OAuth2Config struct {
+	// GrantType selects the grant. Required.
+	GrantType GrantType
+	// TokenURL is the token endpoint, an absolute http or https URL.
+	// Required.
+	TokenURL string
+	// ClientID identifies the client. Required.
+	ClientID string
+	// ClientSecret authenticates the client. Required for client
+	// credentials; optional (public clients) for the other grants.
+	ClientSecret Secret
+	// Username and Password are the resource owner's credentials, for
+	// GrantPassword (required there, ignored otherwise).
+	Username string
+	Password Secret
+	// RefreshToken is the initial refresh token, for GrantRefreshToken
+	// (required there, ignored otherwise). When the server rotates it (sends
+	// a new one with an access token), the new one is used from then on.
+	RefreshToken Secret
+	// Scopes are requested with every token request (space-separated in the
+	// "scope" parameter); none means the server's default.
+	Scopes []string
+	// ClientAuth says where the client credentials go. Required.
+	ClientAuth ClientAuth
+	// EndpointParams are extra parameters for the token request (e.g.
+	// "audience", "resource"). They must not repeat the parameters the grant
+	// sets itself, and are printed with the config: put no secret here.
+	EndpointParams url.Values
+	// EarlyExpiry is how long before its expiry a token is replaced, so
+	// that a request never leaves with a token about to expire. Zero means
+	// [DefaultEarlyExpiry]. It is capped at half a token's lifetime, so
+	// short-lived tokens are still reused.
+	EarlyExpiry time.Duration
+}
+
+// reservedParams are token request parameters OAuth2 sets itself.
+var reservedParams = []string{"grant_type", "scope", "client_id", "client_secret", "username", "password", "refresh_token"}
+
+// Validate reports every problem of c as [*ConfigError]s joined with
+// [errors.Join]; nil means [NewOAuth2] accepts c.
+func (c OAuth2Config) Validate() error {
+	var errs []error
+	add := func(field string, err error) {
+		errs = append(errs, &ConfigError{Field: "OAuth2Config." + field, Err: err})
+	}
+	switch c.GrantType {
+	case GrantClientCredentials:
+		if c.ClientSecret == "" {
+			add("ClientSecret", errors.New("required for the client_credentials grant"))
+		}
+	case GrantPassword:
+		if c.Username == "" {
+			add("Username", errors.New("required for the password grant"))
+		}
+		if c.Password == "" {
+			add("Password", errors.New("required for the password grant"))
+		}
+	case GrantRefreshToken:
+		if c.RefreshToken == "" {
+			add("RefreshToken", errors.New("required for the refresh_token grant"))
+		}
+	case "":
+		add("GrantType", errRequired)
+	default:
+		add("GrantType", fmt.Errorf("unsupported grant %q (want client_credentials, password or refresh_token)", string(c.GrantType)))
+	}
+	if err := checkURL(c.TokenURL); err != nil {
+		add("TokenURL", err)
+	}
+	if c.ClientID == "" {
+		add("ClientID", errRequired)
+	}
+	switch c.ClientAuth {
+	case ClientAuthHeader, ClientAuthBody:
+	case "":
+		add("ClientAuth", errors.New(`required: "header" (HTTP Basic) or "body" (form fields)`))
+	default:
+		add("ClientAuth", fmt.Errorf("unknown value %q (want \"header\" or \"body\")", string(c.ClientAuth)))
+	}
+	for _, k := range reservedParams {
+		if _, ok := c.EndpointParams[k]; ok {
+			add("EndpointParams", fmt.Errorf("must not set %q: the grant sets it", k))
+		}
+	}
+	if c.EarlyExpiry < 0 {
+		add("EarlyExpiry", errors.New("must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// checkURL reports whether raw is an absolute http(s) URL without user info.
+// Its errors never repeat raw (it may hold credentials).
+func checkURL(raw string) error {
+	if raw == "" {
+		return errRequired
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.New("not a valid URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return errors.New("must be an absolute http or https URL")
+	}
+	if u.User != nil {
+		return errors.New("must not contain credentials")
+	}
+	return nil
+}
+
+// OAuth2 is an [Authenticator] that sends "Authorization: <type> <access
+// token>" with an access token obtained from an OAuth2 token endpoint through
+// golang.org/x/oauth2.
+//
+// The token is cached and replaced EarlyExpiry before it expires (a token
+// without expiry is kept until [OAuth2.Invalidate]). OAuth2 is safe for
+// concurrent use by multiple goroutines; token requests are single-flight:
+// any number of goroutines needing a token at once cause one request. Token
+// requests are sent with the *http.Client given to [NewOAuth2], and use the
+// ctx of the call that needs the token (see [OAuth2.Token]); no ctx is kept.
+//
+// Token request failures are [*TokenError]s.
+type OAuth2 struct {
+	cfg    OAuth2Config // cloned; never modified
+	client *http.Client
+	cache  tokenCache[*oauth2.Token]
+	secret scrubber // scrubs the configured secrets
+
+	mu      sync.Mutex
+	refresh string // current refresh token (GrantRefreshToken)
+}
+
+// NewOAuth2 returns an OAuth2 authenticator for cfg. Token requests are sent
+// with client (nil means [http.DefaultClient]); client must not itself
+// authenticate with the returned OAuth2. No request is made until a token is
+// needed. A cfg that fails [OAuth2Config.Validate] is an error.
+func NewOAuth2(cfg OAuth2Config, client *http.Client) (*OAuth2, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if client == nil {
+		client = http.DefaultClient
+	}
+	cfg.Scopes = slices.Clone(cfg.Scopes)
+	params := make(url.Values, len(cfg.EndpointParams))
+	for k, v := range cfg.EndpointParams {
+		params[k] = slices.Clone(v)
+	}
+	cfg.EndpointParams = params
+	if cfg.EarlyExpiry == 0 {
+		cfg.EarlyExpiry = DefaultEarlyExpiry
+	}
+	o := &OAuth2{
+		cfg:     cfg,
+		client:  client,
+		refresh: cfg.RefreshToken.Reveal(),
+		secret: newScrubber(cfg.ClientSecret.Reveal(), cfg.Password.Reveal(), cfg.RefreshToken.Reveal(),
+			// The HTTP Basic client credentials, as x/oauth2 encodes them.
+			base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(cfg.ClientID)+":"+url.QueryEscape(cfg.ClientSecret.Reveal())))),
+	}
+	o.cache.fetch = o.fetch
+	return o, nil
+}
+
+// Token returns a valid access token: the cached one, or a new one from the
+// token endpoint. ctx bounds the token request and carries its values (for
+// tracing) to it; if several goroutines wait for one token request, it is
+// cancelled only when all their contexts are done. The returned token is a
+// copy; modifying it does not affect the cache.
+func (o *OAuth2) Token(ctx context.Context) (*oauth2.Token, error) {
+	tok, err := o.cache.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := *tok
+	return &c, nil
+}
+
+// Authenticate sets req's Authorization header to the token's type
+// ("Bearer" unless the server says otherwise) and access token, fetching a
+// token first if needed.
+func (o *OAuth2) Authenticate(ctx context.Context, req *http.Request) error {
+	tok, err := o.cache.get(ctx)
+	if err != nil {
+		return err
+	}
+	tok.SetAuthHeader(req)
+	return nil
+}
+
+// Invalidate drops the cached access token; the next Authenticate or Token
+// requests a new one. It does not block.
+func (o *OAuth2) Invalidate() { o.cache.invalidate() }
+
+// invalidateFor drops the cached token if req was sent with it.
+func (o *OAuth2) invalidateFor(req *http.Request) {
+	h := req.Header.Get("Authorization")
+	o.cache.invalidateIf(func(t *oauth2.Token) bool {
+		return h == t.Type()+" "+t.AccessToken
+	})
+}
+
+// String describes o without its secrets.
+func (o *OAuth2) String() string {
+	return fmt.Sprintf("auth.OAuth2{GrantType: %s, TokenURL: %s, ClientID: %s, ClientAuth: %s, Scopes: %q}",
+		o.cfg.GrantType, redactURL(o.cfg.TokenURL), o.cfg.ClientID, o.cfg.ClientAuth, o.cfg.Scopes)
+}
+
+// GoString is String, so %#v shows no secret either.
+func (o *OAuth2) GoString() string { return o.String() }
+
+// fetch requests a token. All three grants go through
+// clientcredentials.Config.Token, which takes ctx per call and lets
+// EndpointParams set grant_type (x/oauth2 allows that "to allow
+// interoperability"), so Scopes, EndpointParams and ClientAuth apply the
+// same way to every grant, which oauth2.Config's password and refresh flows
+// do not allow.
+func (o *OAuth2) fetch(ctx context.Context) (*oauth2.Token, time.Time, error) {
+	params := make(url.Values, len(o.cfg.EndpointParams)+3)
+	for k, v := range o.cfg.EndpointParams {
+		params[k] = v
+	}
+	params.Set("grant_type", string(o.cfg.GrantType))
+	secret := o.secret
+	switch o.cfg.GrantType {
+	case GrantPassword:
+		params.Set("username", o.cfg.Username)
+		params.Set("password", o.cfg.Password.Reveal())
+	case GrantRefreshToken:
+		o.mu.Lock()
+		rt := o.refresh
+		o.mu.Unlock()
+		params.Set("refresh_token", rt)
+		secret = secret.with(rt)
+	}
+	style := oauth2.AuthStyleInParams
+	if o.cfg.ClientAuth == ClientAuthHeader {
+		style = oauth2.AuthStyleInHeader
+	}
+	cc := &clientcredentials.Config{
+		ClientID:       o.cfg.ClientID,
+		ClientSecret:   o.cfg.ClientSecret.Reveal(),
+		TokenURL:       o.cfg.TokenURL,
+		Scopes:         o.cfg.Scopes,
+		EndpointParams: params,
+		AuthStyle:      style,
+	}
+	tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, o.client))
+	if err != nil {
+		return nil, time.Time{}, o.tokenError(err, secret)
+	}
+	if o.cfg.GrantType == GrantRefreshToken && tok.RefreshToken != "" {
+		o.mu.Lock()
+		o.refresh = tok.RefreshToken // rotated (or the same one echoed back)
+		o.mu.Unlock()
+	}
+	return tok, staleAt(tok.Expiry, o.cfg.EarlyExpiry), nil
+}
+
+// staleAt returns when a token expiring at expiry should be replaced: early
+// before, but not earlier than halfway through its remaining lifetime. A zero
+// expiry (the server sent no expires_in) never goes stale.
+func staleAt(expiry time.Time, early time.Duration) time.Time {
+	if expiry.IsZero() {
+		return time.Time{}
+	}
+	if life := time.Until(expiry); early > life/2 {
+		early = life / 2
+	}
+	return expiry.Add(-early)
+}
+
+// tokenError converts an x/oauth2 error into a *TokenError without secrets.
+func (o *OAuth2) tokenError(err error, secret scrubber) error {
+	te := &TokenError{Op: "token request", URL: redactURL(o.cfg.TokenURL)}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		if re.Response != nil {
+			te.StatusCode = re.Response.StatusCode
+		}
+		te.ErrorCode = secret.scrub(re.ErrorCode)
+		te.ErrorDescription = secret.scrub(re.ErrorDescription)
+		te.Body = secret.body(re.Body)
+		return te
+	}
+	te.Err = secret.cause(err)
+	return te
+}

@@ -1,0 +1,49 @@
+package auth
+
+import (
+	"fmt"
+	"log/slog"
+)
+
+// redacted is what a [Secret] prints instead of its value.
+const redacted = "[REDACTED]"
+
+// Secret is a credential (API key, password, client secret, token) that
+// redacts itself wherever it could be printed or logged: fmt prints
+// "[REDACTED]" for every verb (%v, %+v, %#v, %s, %q, %x, ...), slog logs
+// "[REDACTED]" (it is a [slog.LogValuer]), and encoding/json writes
+// "[REDACTED]". Call [Secret.Reveal] where the plain value is really needed,
+// and only there.
+//
+// Decoding is not affected: json.Unmarshal into a Secret stores the plain
+// value. A Secret is an immutable string and safe for concurrent use.
+type Secret string
+
+// Reveal returns the secret's plain value.
+func (s Secret) Reveal() string { return string(s) }
+
+// String returns "[REDACTED]".
+func (s Secret) String() string { return redacted }
+
+// GoString returns "[REDACTED]", so %#v never shows the value.
+func (s Secret) GoString() string { return redacted }
+
+// Format implements [fmt.Formatter]: every verb prints "[REDACTED]"; %q
+// prints it quoted.
+func (s Secret) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		_, _ = f.Write([]byte(`"` + redacted + `"`))
+		return
+	}
+	_, _ = f.Write([]byte(redacted))
+}
+
+// LogValue implements [slog.LogValuer]: the logged value is "[REDACTED]".
+func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// MarshalJSON returns the JSON string "[REDACTED]".
+func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+
+// MarshalText returns "[REDACTED]", for encoders that use
+// [encoding.TextMarshaler] (map keys, text-based formats).
+func (s Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
