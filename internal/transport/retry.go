@@ -1,0 +1,240 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Policy says which attempts are retried and how long to wait.
+type Policy struct {
+	// MaxAttempts is the number of attempts including the first (<1 means 1).
+	MaxAttempts int
+	// MinWait is the first backoff; it doubles per attempt up to MaxWait.
+	MinWait time.Duration
+	// MaxWait caps backoff and Retry-After. A Retry-After above it ends the
+	// retries: the response is returned as is.
+	MaxWait time.Duration
+	// RetryOn adds statuses to the throttling ones (429, 502, 503, 504).
+	RetryOn []int
+	// Timeout bounds each attempt, response body included (0: none). The
+	// body of the returned response must be closed to release it.
+	Timeout time.Duration
+}
+
+// Retryable reports whether status is worth another attempt under p.
+func (p Policy) Retryable(status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return slices.Contains(p.RetryOn, status)
+}
+
+// Backoff returns the wait before attempt n+1 after attempt n (n >= 1) failed:
+// exponential from MinWait, capped by MaxWait, with full jitter (uniform in
+// [0, cap]). rnd returns a uniform int64 in [0, n); nil uses math/rand/v2.
+func (p Policy) Backoff(n int, rnd func(int64) int64) time.Duration {
+	ceiling := p.MinWait
+	for i := 1; i < n && ceiling < p.MaxWait; i++ {
+		ceiling *= 2
+	}
+	ceiling = min(ceiling, p.MaxWait)
+	if ceiling <= 0 {
+		return 0
+	}
+	if rnd == nil {
+		rnd = rand.Int64N
+	}
+	return time.Duration(rnd(int64(ceiling) + 1))
+}
+
+// ParseRetryAfter reads a Retry-After value: delay seconds or an HTTP date
+// (relative to now). ok is false when v is empty or unparsable; a date in the
+// past gives 0.
+func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(365*24*time.Hour/time.Second) {
+			secs = int64(365 * 24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now), 0), true
+}
+
+// Retry is the outermost layer: it sends each request up to
+// Policy.MaxAttempts times.
+//
+// An attempt is retried when it failed with a retryable status, a connection
+// reset, an unexpected EOF or a timeout (of the attempt, not of the caller's
+// context), and the request body can be replayed (no body, or GetBody set).
+// The wait is the response's Retry-After when present, or Backoff. When
+// Retry-After exceeds MaxWait, or the attempts are used up, the last response
+// is returned as is (status and Retry-After header intact) for the caller to
+// turn into an error; the last error is returned likewise. A cancelled
+// context during a wait ends RoundTrip with the context's error.
+//
+// Each retry is counted in the context's Stats and logged at warn level.
+// Retry is safe for concurrent use by multiple goroutines.
+type Retry struct {
+	Base   http.RoundTripper
+	Policy Policy
+	// Logger gets a warn record per retry; nil discards.
+	Logger *slog.Logger
+	// Redactor redacts URLs in log records; nil uses the default rules.
+	Redactor *Redactor
+	// Rand returns a uniform int64 in [0, n) for jitter; nil uses math/rand/v2.
+	Rand func(n int64) int64
+}
+
+// RoundTrip sends req, retrying as described on Retry.
+func (t *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	stats := StatsFrom(ctx)
+	maxAttempts := max(t.Policy.MaxAttempts, 1)
+	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	for attempt := 1; ; attempt++ {
+		r := req
+		if attempt > 1 && req.Body != nil && req.Body != http.NoBody {
+			body, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			r = req.Clone(ctx)
+			r.Body = body
+		}
+		actx, cancel := ctx, context.CancelFunc(func() {})
+		if t.Policy.Timeout > 0 {
+			actx, cancel = context.WithTimeout(ctx, t.Policy.Timeout)
+		}
+		if actx != ctx {
+			r = r.WithContext(actx)
+		}
+		resp, err := t.base().RoundTrip(r)
+		last := attempt >= maxAttempts || !replayable
+		var wait time.Duration
+		var why slog.Attr
+		if err != nil {
+			cancel()
+			if ctx.Err() != nil {
+				return nil, err
+			}
+			if last || !retryableError(err, actx) {
+				return nil, err
+			}
+			wait = t.Policy.Backoff(attempt, t.Rand)
+			why = slog.String("error", t.Redactor.String(err.Error()))
+		} else {
+			if !t.Policy.Retryable(resp.StatusCode) || last {
+				resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+				return resp, nil
+			}
+			if ra, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+				if ra > t.Policy.MaxWait {
+					resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+					return resp, nil
+				}
+				wait = ra
+			} else {
+				wait = t.Policy.Backoff(attempt, t.Rand)
+			}
+			why = slog.Int("status", resp.StatusCode)
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+			_ = resp.Body.Close()
+			cancel()
+		}
+		stats.retry(wait)
+		if t.Logger != nil {
+			t.Logger.LogAttrs(ctx, slog.LevelWarn, "retrying request",
+				slog.String("method", req.Method),
+				slog.String("url", t.Redactor.URL(req.URL)),
+				slog.Int("attempt", attempt),
+				slog.Int("max_attempts", maxAttempts),
+				why,
+				slog.Duration("wait", wait))
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (t *Retry) base() http.RoundTripper {
+	if t.Base != nil {
+		return t.Base
+	}
+	return http.DefaultTransport
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+// retryableError classifies a transport error by type: connection resets and
+// aborts, a connection closed before the response, and timeouts of the
+// attempt are transient; everything else (DNS failures, refused connections,
+// TLS and certificate errors, bad URLs) is not.
+func retryableError(err error, attemptCtx context.Context) bool {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return false
+	case errors.Is(err, context.DeadlineExceeded):
+		return attemptCtx.Err() != nil // the attempt's own timeout
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE):
+		return true
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return true
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return dnsErr.IsTimeout
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	return false
+}
+
+// cancelBody releases an attempt's timeout when the body is closed.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
