@@ -44,11 +44,11 @@ func LoginBase(r Region) string { return "https://login.flexera." + string(r) }
 const (
 	// DefaultMaxFileSize keeps every uploaded gzip file under Flexera's
 	// 10 MB per-file limit whether MB means 10^6 or 2^20 bytes.
-	DefaultMaxFileSize   = 10_000_000
-	DefaultPollInterval  = 5 * time.Second
-	DefaultMaxRetryWait  = 60 * time.Second
-	DefaultMaxAttempts   = 5
-	DefaultEarlyExpiry   = 60 * time.Second
+	DefaultMaxFileSize  = 10_000_000
+	DefaultPollInterval = 5 * time.Second
+	DefaultMaxRetryWait = 60 * time.Second
+	DefaultMaxAttempts  = 5
+	DefaultEarlyExpiry  = 60 * time.Second
 )
 
 // The environment variables ConfigFromEnv reads.

@@ -12,10 +12,10 @@ var (
 	// ErrNoCredentials: the Config names neither a refresh token nor a
 	// client credential pair, and an API call was attempted.
 	ErrNoCredentials = errors.New("flexera: no credentials (set " + EnvRefreshToken + ", or " + EnvClientID + " and " + EnvClientSecret + ")")
-	ErrUnauthorized  = errors.New("flexera: unauthorized")  // 401, after one token refresh
-	ErrForbidden     = errors.New("flexera: forbidden")     // 403
-	ErrNotFound      = errors.New("flexera: not found")     // 404
-	ErrRateLimited   = errors.New("flexera: rate limited")  // 429 after every attempt
+	ErrUnauthorized  = errors.New("flexera: unauthorized") // 401, after one token refresh
+	ErrForbidden     = errors.New("flexera: forbidden")    // 403
+	ErrNotFound      = errors.New("flexera: not found")    // 404
+	ErrRateLimited   = errors.New("flexera: rate limited") // 429 after every attempt
 	// ErrAlreadyUploaded: 423 saasdata_locked. The SaaSData already holds a
 	// file; Flexera accepts one upload per SaaSData.
 	ErrAlreadyUploaded = errors.New("flexera: SaaSData already uploaded (423 saasdata_locked)")
