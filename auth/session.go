@@ -58,7 +58,7 @@ type SessionConfig struct {
 	LoginURL string
 	// Method is the login request's method; empty means POST.
 	Method string
-	// Body is the login request body. String values, at any depth, may hold
+	// Body is the login request body (nil: an empty body). String values, at any depth, may hold
 	// {name} placeholders, replaced by Values[name]; the result is then
 	// JSON- or form-encoded, so values need no escaping. A form body holds
 	// only strings, numbers and booleans (or lists of them).
@@ -169,11 +169,15 @@ func (c SessionConfig) compile() (*Session, error) {
 	}
 	switch c.Format {
 	case FormatJSON, "":
+		s.ctype = "application/json"
+		if c.Body == nil {
+			break
+		}
 		body, err := json.Marshal(fillJSON(c.Body, fill))
 		if err != nil {
 			add("Body", errors.New("cannot be encoded as JSON"))
 		}
-		s.body, s.ctype = body, "application/json"
+		s.body = body
 	case FormatForm:
 		form := url.Values{}
 		for _, k := range slices.Sorted(maps.Keys(c.Body)) {
@@ -186,7 +190,10 @@ func (c SessionConfig) compile() (*Session, error) {
 				form.Add(k, fill(v))
 			}
 		}
-		s.body, s.ctype = []byte(form.Encode()), "application/x-www-form-urlencoded"
+		s.ctype = "application/x-www-form-urlencoded"
+		if c.Body != nil {
+			s.body = []byte(form.Encode())
+		}
 	default:
 		add("Format", fmt.Errorf("unknown format %q (want \"json\" or \"form\")", c.Format))
 	}
@@ -324,7 +331,9 @@ func (s *Session) login(ctx context.Context) (string, time.Time, error) {
 	if err != nil {
 		return fail(0, nil, err)
 	}
-	req.Header.Set("Content-Type", s.ctype)
+	if s.body != nil {
+		req.Header.Set("Content-Type", s.ctype)
+	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := s.client.Do(req)
 	if err != nil {
