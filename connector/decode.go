@@ -1,0 +1,210 @@
+package connector
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/saasconnect/saasconnect/internal/jsonpath"
+)
+
+// This file is the page decoder: response body in, records out. Its contract
+// is deliberately narrow so a faster projection decoder can replace it:
+//
+//	decodePage(body, limit, recordsPath, keepRaw) -> decodedPage | error
+//
+// It reads at most limit bytes (more is an error, never a truncation),
+// decodes the JSON with UseNumber, and extracts the records at recordsPath.
+// Errors carry the byte offset; the caller adds the method and redacted URL.
+
+// decodedPage is one decoded response body.
+type decodedPage struct {
+	Body    any               // the whole document (for pagination paths)
+	Records []any             // the records at records_path
+	Raw     []json.RawMessage // the records verbatim, when asked for; aligned with Records
+	Size    int64             // bytes read
+}
+
+// errBodyTooLarge is wrapped by decodePage when a body exceeds its cap.
+var errBodyTooLarge = errors.New("response body too large")
+
+// RecordsPathError means a response has nothing at the template's
+// response.records_path. Keys are the response's top-level keys (sorted), to
+// show what the path should have been.
+type RecordsPathError struct {
+	Path string
+	Keys []string
+	// Kind is the JSON kind found instead of an array when the path exists
+	// but holds something else ("object", "string", ...); empty when absent.
+	Kind string
+}
+
+func (e *RecordsPathError) Error() string {
+	if e.Kind != "" {
+		return fmt.Sprintf("records_path `%s` holds a JSON %s, not an array of records", e.Path, e.Kind)
+	}
+	if len(e.Keys) == 0 {
+		return fmt.Sprintf("response has no `%s` key (the response is not a JSON object with keys)", e.Path)
+	}
+	return fmt.Sprintf("response has no `%s` key; top-level keys are %s", e.Path, strings.Join(e.Keys, ", "))
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// decodePage reads and decodes one page. See the file comment.
+func decodePage(body io.Reader, limit int64, recordsPath *jsonpath.Path, keepRaw bool) (decodedPage, error) {
+	cr := &countingReader{r: io.LimitReader(body, limit+1)}
+	var page decodedPage
+	var data []byte
+	var src io.Reader = cr
+	if keepRaw {
+		var err error
+		data, err = io.ReadAll(cr)
+		if err != nil {
+			return page, fmt.Errorf("reading response body at byte offset %d: %w", cr.n, err)
+		}
+		if cr.n > limit {
+			return page, fmt.Errorf("%w: more than %d bytes (WithMaxBodyBytes)", errBodyTooLarge, limit)
+		}
+		src = bytes.NewReader(data)
+	}
+	dec := json.NewDecoder(src)
+	dec.UseNumber()
+	var doc any
+	err := dec.Decode(&doc)
+	var trailing error
+	if err == nil {
+		// Only whitespace may follow the document.
+		off := dec.InputOffset()
+		if _, terr := dec.Token(); terr != io.EOF {
+			trailing = fmt.Errorf("unexpected data after the JSON document at byte offset %d", off)
+		}
+	}
+	page.Size = cr.n
+	if cr.n > limit {
+		return page, fmt.Errorf("%w: more than %d bytes (WithMaxBodyBytes)", errBodyTooLarge, limit)
+	}
+	if trailing != nil {
+		return page, trailing
+	}
+	if err != nil {
+		var se *json.SyntaxError
+		var ute *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return page, fmt.Errorf("invalid JSON at byte offset %d: %w", se.Offset, err)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return page, fmt.Errorf("truncated JSON: body ended at byte offset %d", cr.n)
+		case errors.Is(err, io.EOF):
+			return page, fmt.Errorf("empty response body (byte offset %d), want JSON", cr.n)
+		case errors.As(err, &ute):
+			return page, fmt.Errorf("invalid JSON at byte offset %d: %w", ute.Offset, err)
+		}
+		return page, fmt.Errorf("reading response body at byte offset %d: %w", cr.n, err)
+	}
+	page.Body = doc
+	recs, err := extractRecords(doc, recordsPath)
+	if err != nil {
+		return page, err
+	}
+	page.Records = recs
+	if keepRaw {
+		page.Raw, err = rawRecords(data, recordsPath, recs)
+		if err != nil {
+			return page, err
+		}
+	}
+	return page, nil
+}
+
+// extractRecords returns the records at p in doc. null means no records; a
+// missing simple path is a *RecordsPathError (an API that changed shape must
+// not look like an empty listing). A general path (wildcards) that matches
+// nothing means no records.
+func extractRecords(doc any, p *jsonpath.Path) ([]any, error) {
+	v, ok := p.Get(doc)
+	if !ok {
+		if !p.Simple() {
+			return nil, nil
+		}
+		e := &RecordsPathError{Path: p.String()}
+		if m, isMap := doc.(map[string]any); isMap {
+			e.Keys = sortedKeys(m)
+		}
+		return nil, e
+	}
+	switch v := v.(type) {
+	case nil:
+		return nil, nil
+	case []any:
+		return v, nil
+	}
+	return nil, &RecordsPathError{Path: p.String(), Kind: jsonKind(v)}
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "object"
+	case []any:
+		return "array"
+	case string:
+		return "string"
+	case json.Number, float64:
+		return "number"
+	case bool:
+		return "boolean"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// rawRecords returns the records verbatim. For a path of plain keys it walks
+// the raw bytes; otherwise it re-encodes the decoded records (same data,
+// keys sorted).
+func rawRecords(data []byte, p *jsonpath.Path, recs []any) ([]json.RawMessage, error) {
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	steps := p.Keys()
+	if p.Simple() && !slices.ContainsFunc(steps, func(s jsonpath.Step) bool { return s.IsIndex }) {
+		raw := json.RawMessage(data)
+		ok := true
+		for _, s := range steps {
+			var m map[string]json.RawMessage
+			if json.Unmarshal(raw, &m) != nil {
+				ok = false
+				break
+			}
+			raw = m[s.Key]
+		}
+		var arr []json.RawMessage
+		if ok && json.Unmarshal(raw, &arr) == nil && len(arr) == len(recs) {
+			return arr, nil
+		}
+	}
+	out := make([]json.RawMessage, len(recs))
+	for i, r := range recs {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return nil, fmt.Errorf("record %d: %w", i, err)
+		}
+		out[i] = b
+	}
+	return out, nil
+}
