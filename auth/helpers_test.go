@@ -110,15 +110,6 @@ func newAPIServer(header string, valid ...string) *apiServer {
 	return s
 }
 
-func (s *apiServer) setValid(valid ...string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.valid = map[string]bool{}
-	for _, v := range valid {
-		s.valid[v] = true
-	}
-}
-
 func (s *apiServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	got := r.Header.Get(s.header)
 	if r.Body != nil {
