@@ -11,7 +11,7 @@ import (
 const CAFileSetting = "ca_file"
 
 // placeholderRE matches {name} placeholders.
-var placeholderRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+var placeholderRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_.-]*)\}`)
 
 // placeholders returns the setting names referenced in s, in order.
 func placeholders(s string) []string {
