@@ -206,3 +206,13 @@ func (s scrubber) cause(err error) error {
 	}
 	return err
 }
+
+// asTokenError returns err as a *TokenError: unchanged if it is one, else
+// (the caller's ctx ended while it waited for a token) wrapped in one naming
+// the endpoint.
+func asTokenError(err error, op, redactedURL string) error {
+	if _, ok := err.(*TokenError); ok {
+		return err
+	}
+	return &TokenError{Op: op, URL: redactedURL, Err: err}
+}

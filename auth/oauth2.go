@@ -174,7 +174,8 @@ func checkURL(raw string) error {
 // requests are sent with the *http.Client given to [NewOAuth2], and use the
 // ctx of the call that needs the token (see [OAuth2.Token]); no ctx is kept.
 //
-// Token request failures are [*TokenError]s.
+// Every error of Token and Authenticate is a [*TokenError]; when the
+// caller's ctx ends first, it unwraps to ctx.Err().
 type OAuth2 struct {
 	cfg    OAuth2Config // cloned; never modified
 	client *http.Client
@@ -225,7 +226,7 @@ func NewOAuth2(cfg OAuth2Config, client *http.Client) (*OAuth2, error) {
 func (o *OAuth2) Token(ctx context.Context) (*oauth2.Token, error) {
 	tok, err := o.cache.get(ctx)
 	if err != nil {
-		return nil, err
+		return nil, asTokenError(err, "token request", redactURL(o.cfg.TokenURL))
 	}
 	c := *tok
 	return &c, nil
@@ -235,7 +236,7 @@ func (o *OAuth2) Token(ctx context.Context) (*oauth2.Token, error) {
 // ("Bearer" unless the server says otherwise) and access token, fetching a
 // token first if needed.
 func (o *OAuth2) Authenticate(ctx context.Context, req *http.Request) error {
-	tok, err := o.cache.get(ctx)
+	tok, err := o.Token(ctx)
 	if err != nil {
 		return err
 	}

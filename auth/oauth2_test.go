@@ -487,8 +487,8 @@ func TestOAuth2WaiterCancellation(t *testing.T) {
 		}()
 		synctest.Wait() // both wait for the token request
 		cancel()
-		if err := <-errA; !errors.Is(err, context.Canceled) {
-			t.Errorf("impatient caller: %v, want context.Canceled", err)
+		if err := <-errA; !errors.Is(err, context.Canceled) || !errors.As(err, new(*TokenError)) {
+			t.Errorf("impatient caller: %v, want a TokenError wrapping context.Canceled", err)
 		}
 		close(release)
 		if got := <-tokB; got != "tok-1" {

@@ -95,8 +95,9 @@ var placeholder = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_.-]*)\}`)
 // Session is safe for concurrent use by multiple goroutines; logins are
 // single-flight: any number of goroutines needing a session at once cause
 // one login request, sent with the *http.Client given to [NewSession] and
-// bounded by the ctx of the calls waiting for it. Login failures are
-// [*TokenError]s.
+// bounded by the ctx of the calls waiting for it. Every error of
+// Authenticate is a [*TokenError]; when the caller's ctx ends first, it
+// unwraps to ctx.Err().
 type Session struct {
 	cfg       SessionConfig // Body and Values are not kept: see body
 	body      []byte        // encoded login body, placeholders filled
@@ -296,7 +297,7 @@ func NewSession(cfg SessionConfig, client *http.Client) (*Session, error) {
 func (s *Session) Authenticate(ctx context.Context, req *http.Request) error {
 	tok, err := s.cache.get(ctx)
 	if err != nil {
-		return err
+		return asTokenError(err, "login request", s.loginURL)
 	}
 	req.Header.Set(s.header, withType(s.cfg.TokenType, tok))
 	return nil
@@ -362,7 +363,11 @@ func (s *Session) login(ctx context.Context) (string, time.Time, error) {
 		if err := dec.Decode(&doc); err != nil {
 			return fail(resp.StatusCode, nil, fmt.Errorf("response body is not JSON (byte offset %d)", dec.InputOffset()))
 		}
-		switch v, _ := s.path.First(doc); v := v.(type) {
+		v, _ := s.path.Get(doc)
+		if list, ok := v.([]any); ok && !s.path.Simple() && len(list) > 0 {
+			v = list[0] // a general expression's first match
+		}
+		switch v := v.(type) {
 		case string:
 			tok = v
 		case json.Number:

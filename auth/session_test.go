@@ -163,6 +163,12 @@ func TestSessionBodyAndToken(t *testing.T) {
 			wantHeader: "X-Session: 123456789012345678",
 		},
 		{
+			name:       "general JSON path: first match",
+			cfg:        SessionConfig{TokenPath: `$.tokens[?(@.kind=="session")].value`},
+			respBody:   `{"tokens":[{"kind":"csrf","value":"c1"},{"kind":"session","value":"g1"}]}`,
+			wantHeader: "Authorization: g1",
+		},
+		{
 			name:       "token from header with type",
 			cfg:        SessionConfig{TokenPath: "header:X-Auth-Token", TokenType: "Token", Body: map[string]any{}},
 			respHeader: map[string]string{"X-Auth-Token": "h1"},

@@ -8,10 +8,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
+	"time"
 )
 
 // trackBody is a request body that records whether it was closed.
@@ -243,34 +246,44 @@ func TestTransportReauthFailureClosesBody(t *testing.T) {
 }
 
 // TestTransportConcurrent401sRefreshOnce: many requests rejected with the
-// same stale token cause a single token refresh.
+// same stale token cause a single token refresh, even when their 401s
+// arrive after the refresh (fake time: request i's 401 takes i seconds).
 func TestTransportConcurrent401sRefreshOnce(t *testing.T) {
-	ts := &tokenServer{t: t}
-	o, err := NewOAuth2(OAuth2Config{GrantType: GrantClientCredentials, TokenURL: "https://idp.test/token",
-		ClientID: "id", ClientSecret: "sec", ClientAuth: ClientAuthHeader}, memClient(ts))
-	if err != nil {
-		t.Fatal(err)
-	}
-	api := newAPIServer("Authorization", "Bearer tok-2") // tok-1 has been revoked
-	c := &http.Client{Transport: &Transport{Auth: o, Base: handlerTransport{api}}}
-
-	const n = 20
-	// Everyone holds tok-1 before anyone's 401 arrives.
-	if _, err := o.Token(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	codes := make([]int, n)
-	for i := range n {
-		wg.Go(func() { codes[i] = status(t.Context(), c, "https://x.test/") })
-	}
-	wg.Wait()
-	for i, code := range codes {
-		if code != 200 {
-			t.Errorf("request %d: status %d", i, code)
+	synctest.Test(t, func(t *testing.T) {
+		ts := &tokenServer{t: t}
+		o, err := NewOAuth2(OAuth2Config{GrantType: GrantClientCredentials, TokenURL: "https://idp.test/token",
+			ClientID: "id", ClientSecret: "sec", ClientAuth: ClientAuthHeader}, memClient(ts))
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if got := len(ts.Calls()); got != 2 {
-		t.Errorf("%d token requests, want 2 (initial + one refresh)", got)
-	}
+		api := newAPIServer("Authorization", "Bearer tok-2") // tok-1 has been revoked
+		slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Authorization") == "Bearer tok-1" {
+				i, _ := strconv.Atoi(r.URL.Query().Get("i"))
+				time.Sleep(time.Duration(i) * time.Second)
+			}
+			api.ServeHTTP(w, r)
+		})
+		c := &http.Client{Transport: &Transport{Auth: o, Base: handlerTransport{slow}}}
+
+		const n = 10
+		// Everyone holds tok-1 before anyone's 401 arrives.
+		if _, err := o.Token(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		codes := make([]int, n)
+		for i := range n {
+			wg.Go(func() { codes[i] = status(t.Context(), c, "https://x.test/?i="+strconv.Itoa(i)) })
+		}
+		wg.Wait()
+		for i, code := range codes {
+			if code != 200 {
+				t.Errorf("request %d: status %d", i, code)
+			}
+		}
+		if got := len(ts.Calls()); got != 2 {
+			t.Errorf("%d token requests, want 2 (initial + one refresh)", got)
+		}
+	})
 }
