@@ -171,7 +171,9 @@ func TestAPIErrorDecoding(t *testing.T) {
 		check    func(*flexera.APIError) bool
 	}{
 		{"goa 404", 404, `{"name":"import_job_id_not_found","id":"Xy1","message":"job not found","temporary":false,"timeout":false,"fault":false}`, flexera.ErrNotFound,
-			func(e *flexera.APIError) bool { return e.Name == "import_job_id_not_found" && e.ID == "Xy1" && e.Message == "job not found" }},
+			func(e *flexera.APIError) bool {
+				return e.Name == "import_job_id_not_found" && e.ID == "Xy1" && e.Message == "job not found"
+			}},
 		{"goa 500 fault", 500, `{"name":"internal_error","id":"z","message":"boom","temporary":true,"timeout":false,"fault":true}`, nil,
 			func(e *flexera.APIError) bool { return e.Fault && e.Temporary && e.Name == "internal_error" }},
 		{"plain body 403", 403, `forbidden by proxy`, flexera.ErrForbidden,
