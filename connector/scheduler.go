@@ -8,10 +8,12 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/saasconnect/saasconnect"
 )
 
 // Job is one scheduled unit of work for a [Scheduler]: usually a connector
-// run, but any function that returns a Report will do.
+// run (see [ConnectorJob]), but any function that returns a Report will do.
 type Job struct {
 	// Name identifies the job; it must be unique within a Scheduler.
 	Name string
@@ -21,6 +23,22 @@ type Job struct {
 	// context ends. It must return a Report; a non-nil error with a Report
 	// whose Status is empty marks the run Failed.
 	Run func(ctx context.Context) (Report, error)
+}
+
+// ConnectorJob returns a Job that runs c on schedule s, handing every user
+// to each (which may be nil to discard them, e.g. when a WithProgress
+// callback is enough). The job is named after the connector instance.
+func ConnectorJob(c *Connector, s Schedule, each func(saasconnect.User) error) Job {
+	if each == nil {
+		each = func(saasconnect.User) error { return nil }
+	}
+	return Job{
+		Name:     c.Name(),
+		Schedule: s,
+		Run: func(ctx context.Context) (Report, error) {
+			return c.Run(ctx, each)
+		},
+	}
 }
 
 // DefaultHistorySize is the number of Reports a Scheduler keeps per job

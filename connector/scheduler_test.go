@@ -206,3 +206,24 @@ func TestSchedulerAddErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestConnectorJob(t *testing.T) {
+	t.Parallel()
+	tmpl, err := ParseTemplate([]byte(`{"version":1,"slug":"x","name":"X","settings":[{"name":"base_url","default":"http://127.0.0.1:9"}],
+		"request":{"users_url":"{base_url}/users"},"response":{"fields":{"id":"id"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(tmpl, "acme-x", Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := ConnectorJob(c, daily("05:00"), nil)
+	if j.Name != "acme-x" || j.Schedule.Daily != "05:00" || j.Run == nil {
+		t.Errorf("ConnectorJob() = %+v", j)
+	}
+	rep, _ := j.Run(t.Context())
+	if rep.Connector != "acme-x" {
+		t.Errorf("job run report connector = %q, want acme-x", rep.Connector)
+	}
+}
