@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -72,7 +73,8 @@ type APIKey struct {
 	// Header is the header that carries the key; empty means Authorization.
 	Header string
 	// QueryParam, if set, sends the key as this query parameter instead of a
-	// header (replacing any value the request already had for it).
+	// header (replacing any value the request already had for it; the other
+	// parameters are left as they are).
 	QueryParam string
 }
 
@@ -102,9 +104,7 @@ func (k APIKey) Authenticate(_ context.Context, req *http.Request) error {
 		return err
 	}
 	if k.QueryParam != "" {
-		q := req.URL.Query()
-		q.Set(k.QueryParam, k.Key.Reveal())
-		req.URL.RawQuery = q.Encode()
+		req.URL.RawQuery = setQueryParam(req.URL.RawQuery, k.QueryParam, k.Key.Reveal())
 		return nil
 	}
 	req.Header.Set(headerOr(k.Header), withType(k.TokenType, k.Key.Reveal()))
@@ -137,6 +137,24 @@ func (b Basic) Authenticate(_ context.Context, req *http.Request) error {
 	}
 	req.SetBasicAuth(b.Username, b.Password.Reveal())
 	return nil
+}
+
+// setQueryParam returns rawQuery with every name parameter removed and
+// name=value appended. The other parameters are kept byte for byte (some
+// APIs, like Workfront's $$FIRST, are picky about their encoding).
+func setQueryParam(rawQuery, name, value string) string {
+	var parts []string
+	for part := range strings.SplitSeq(rawQuery, "&") {
+		if part == "" {
+			continue
+		}
+		k, _, _ := strings.Cut(part, "=")
+		if uk, err := url.QueryUnescape(k); err == nil && uk == name {
+			continue
+		}
+		parts = append(parts, part)
+	}
+	return strings.Join(append(parts, url.QueryEscape(name)+"="+url.QueryEscape(value)), "&")
 }
 
 // headerOr returns h, or Authorization when h is empty.

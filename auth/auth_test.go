@@ -31,8 +31,10 @@ func TestAPIKey(t *testing.T) {
 		{"raw", APIKey{Key: "k4"}, "https://x.test/u", "Authorization: k4", ""},
 		{"custom header", APIKey{Key: "k5", Header: "X-Figma-Token"}, "https://x.test/u", "X-Figma-Token: k5", ""},
 		{"custom header with type", APIKey{Key: "k6", Header: "PTToken", TokenType: "Token"}, "https://x.test/u", "PTToken: Token k6", ""},
-		{"query", APIKey{Key: "k 7&=", QueryParam: "api_token"}, "https://x.test/u?page=2", "", "api_token=k+7%26%3D&page=2"},
-		{"query replaces", APIKey{Key: "new", QueryParam: "apiKey"}, "https://x.test/u?apiKey=old", "", "apiKey=new"},
+		{"query", APIKey{Key: "k 7&=", QueryParam: "api_token"}, "https://x.test/u?page=2", "", "page=2&api_token=k+7%26%3D"},
+		{"query replaces, keeps others verbatim", APIKey{Key: "new", QueryParam: "apiKey"},
+			"https://x.test/u?$$FIRST=0&apiKey=old&q=a%20b&api%4Bey=old2", "", "$$FIRST=0&q=a%20b&apiKey=new"},
+		{"query on empty", APIKey{Key: "k", QueryParam: "access_token"}, "https://x.test/u", "", "access_token=k"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,7 +50,7 @@ func TestAPIKey(t *testing.T) {
 			} else if len(req.Header) != 0 {
 				t.Errorf("headers = %v, want none", req.Header)
 			}
-			if req.URL.RawQuery != tt.wantQuery && tt.wantQuery != "" {
+			if tt.wantQuery != "" && req.URL.RawQuery != tt.wantQuery {
 				t.Errorf("query = %q, want %q", req.URL.RawQuery, tt.wantQuery)
 			}
 		})

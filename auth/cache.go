@@ -63,6 +63,11 @@ func (c *tokenCache[T]) get(ctx context.Context) (T, error) {
 	case <-f.done:
 		return f.val, f.err
 	case <-ctx.Done():
+		select {
+		case <-f.done: // finished meanwhile: use it
+			return f.val, f.err
+		default:
+		}
 		c.mu.Lock()
 		f.waiters--
 		if f.waiters == 0 && c.flight == f {

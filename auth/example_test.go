@@ -64,7 +64,7 @@ func ExampleAPIKey() {
 	// map[Authorization:[Bearer ghp_example]] https://api.example.com/users?page=2
 	// map[Authorization:[token bugsnag-token]] https://api.example.com/users?page=2
 	// map[X-Figma-Token:[figd_example]] https://api.example.com/users?page=2
-	// map[] https://api.example.com/users?api_token=practitest-token&page=2
+	// map[] https://api.example.com/users?page=2&api_token=practitest-token
 }
 
 func ExampleBasic() {
