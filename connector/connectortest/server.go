@@ -441,10 +441,10 @@ var (
 	seats       = []string{"basic", "pro", "enterprise"}
 )
 
-func (r record) id() string     { return fmt.Sprintf("u%08d", r.i) }
-func (r record) bot() bool      { return r.i%17 == 16 }
-func (r record) first() string  { return firstNames[r.h%uint64(len(firstNames))] }
-func (r record) last() string   { return lastNames[(r.h>>8)%uint64(len(lastNames))] }
+func (r record) id() string    { return fmt.Sprintf("u%08d", r.i) }
+func (r record) bot() bool     { return r.i%17 == 16 }
+func (r record) first() string { return firstNames[r.h%uint64(len(firstNames))] }
+func (r record) last() string  { return lastNames[(r.h>>8)%uint64(len(lastNames))] }
 func (r record) department() string {
 	return departments[(r.h>>16)%uint64(len(departments))]
 }
@@ -539,7 +539,7 @@ func (r record) appendJSON(b []byte) []byte {
 		b = append(b, `"last_activity_at":null,`...)
 	}
 	b = append(b, `"created_at":"`...)
-	b = r.now.Add(-time.Duration(400+r.h%300) * 24 * time.Hour).AppendFormat(b, time.RFC3339)
+	b = r.now.Add(-time.Duration(400+r.h%300)*24*time.Hour).AppendFormat(b, time.RFC3339)
 	b = append(b, `",`...)
 	b = append(b, `"employee_number":`...)
 	b = strconv.AppendInt(b, int64(100000+r.i), 10)
@@ -998,7 +998,7 @@ type pipeWriter struct {
 	status int
 }
 
-func (w *pipeWriter) Header() http.Header { return w.header }
+func (w *pipeWriter) Header() http.Header  { return w.header }
 func (w *pipeWriter) WriteHeader(code int) { w.writeHeader(code) }
 func (w *pipeWriter) writeHeader(code int) {
 	w.once.Do(func() {

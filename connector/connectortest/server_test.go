@@ -227,7 +227,9 @@ func TestServerAuth(t *testing.T) {
 				treq, _ := http.NewRequest(http.MethodPost, set["token_url"], strings.NewReader("grant_type=client_credentials"))
 				treq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				treq.SetBasicAuth(set["client_id"], set["client_secret"])
-				var tok struct{ AccessToken string `json:"access_token"` }
+				var tok struct {
+					AccessToken string `json:"access_token"`
+				}
 				decodeOK(t, c, treq, &tok)
 				req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 			case AuthSession:
