@@ -34,7 +34,7 @@ func (t *Observe) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if t.Origin != "" && Origin(req.URL) != t.Origin {
 		closeBody(req)
-		return nil, fmt.Errorf("refusing to send a request to %s: only %s is allowed for this connector", t.Redactor.URL(req.URL), t.Origin)
+		return nil, &RefusedError{Msg: fmt.Sprintf("refusing to send a request to %s: only %s is allowed for this connector", t.Redactor.URL(req.URL), t.Origin)}
 	}
 	StatsFrom(req.Context()).request()
 	start := time.Now()
@@ -84,19 +84,26 @@ func CheckURL(u *url.URL) error {
 	switch strings.ToLower(u.Scheme) {
 	case "https":
 		if u.Host == "" {
-			return fmt.Errorf("URL %s has no host", RedactURL(u))
+			return &RefusedError{Msg: fmt.Sprintf("URL %s has no host", RedactURL(u))}
 		}
 		return nil
 	case "http":
 		if Loopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("refusing plain http URL %s: use https (http is allowed for loopback hosts only)", RedactURL(u))
+		return &RefusedError{Msg: fmt.Sprintf("refusing plain http URL %s: use https (http is allowed for loopback hosts only)", RedactURL(u))}
 	case "":
-		return fmt.Errorf("URL %q is not absolute (no scheme)", RedactURL(u))
+		return &RefusedError{Msg: fmt.Sprintf("URL %q is not absolute (no scheme)", RedactURL(u))}
 	}
-	return fmt.Errorf("URL %s: unsupported scheme %q", RedactURL(u), u.Scheme)
+	return &RefusedError{Msg: fmt.Sprintf("URL %s: unsupported scheme %q", RedactURL(u), u.Scheme)}
 }
+
+// RefusedError is a request the stack refused to send: a scheme other than
+// https (or http to loopback), or another origin than the connector's. Msg
+// names the redacted URL.
+type RefusedError struct{ Msg string }
+
+func (e *RefusedError) Error() string { return e.Msg }
 
 // Loopback reports whether host is localhost or a loopback IP.
 func Loopback(host string) bool {
