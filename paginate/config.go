@@ -107,8 +107,6 @@ type source struct {
 	path   *jsonpath.Path
 }
 
-func (s source) set() bool { return s.header != "" || s.path != nil }
-
 func (s source) get(r *Response) (any, bool) {
 	switch {
 	case s.header != "":
