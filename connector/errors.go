@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/saasconnect/saasconnect/paginate"
 )
 
 // Sentinel errors. Match them with errors.Is: an [*HTTPError] maps its status
@@ -25,9 +27,9 @@ var (
 	ErrRateLimited = errors.New("connector: rate limited")
 	// ErrCursorLoop: the vendor returned a cursor or next URL it had already
 	// returned.
-	ErrCursorLoop = errCursorLoopTmp
+	ErrCursorLoop = paginate.ErrCursorLoop
 	// ErrTooManyPages: the walk went past pagination.max_pages.
-	ErrTooManyPages = errTooManyPagesTmp
+	ErrTooManyPages = paginate.ErrTooManyPages
 )
 
 // HTTPError is a non-success HTTP response. URL is redacted (no userinfo,

@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/saasconnect/saasconnect/paginate"
 )
 
 // TemplateVersion is the template format version this package reads.
@@ -41,7 +43,7 @@ type Template struct {
 
 	Auth       AuthSpec          `json:"auth,omitzero"`
 	Request    RequestSpec       `json:"request"`
-	Pagination PaginationConfig  `json:"pagination,omitzero"`
+	Pagination paginate.Config   `json:"pagination,omitzero"`
 	Response   ResponseSpec      `json:"response"`
 	Filters    []FilterCondition `json:"filters,omitempty"`
 	Activity   ActivitySpec      `json:"activity,omitzero"`
@@ -327,18 +329,18 @@ func joinPath(path, key string) string {
 }
 
 // Validate reports every problem in t at once, as an errors.Join of
-// *TemplateError, each naming the JSON path of the problem. It returns nil
-// when the template can be compiled by New.
+// *TemplateError, each naming the JSON path of the problem. (Thin for now:
+// the full checks land with the mapping and filter packages.)
 func (t Template) Validate() error {
 	var errs []error
-	add := func(path string, format string, args ...any) {
-		errs = append(errs, &TemplateError{Path: path, Err: fmt.Errorf(format, args...)})
-	}
 	if t.Version != TemplateVersion {
-		add("version", "unsupported version %d (this package reads version %d)", t.Version, TemplateVersion)
+		errs = append(errs, &TemplateError{Path: "version", Err: fmt.Errorf("unsupported version %d (this package reads version %d)", t.Version, TemplateVersion)})
 	}
 	if strings.TrimSpace(t.Request.UsersURL) == "" {
-		add("request.users_url", "missing: the URL of the users listing is required")
+		errs = append(errs, &TemplateError{Path: "request.users_url", Err: errors.New("missing: the URL of the users listing is required")})
+	}
+	if err := t.Pagination.Validate(); err != nil {
+		errs = append(errs, &TemplateError{Path: "pagination", Err: err})
 	}
 	return errors.Join(errs...)
 }
