@@ -389,13 +389,13 @@ func (c *Client) dryRun(req DeliverRequest, rep *DeliveryReport, send []RosterRe
 	if req.Load == LoadFull && len(names) > MaxSaaSDataPerJob {
 		return fmt.Errorf("flexera: dry run: roster of %d records: %w (%d files)", len(send), ErrTooManyFiles, len(names))
 	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
 	for _, jr := range c.jobRequests(req, names) {
 		fmt.Fprintf(w, "# POST %s\n", orgPath(req.Org, "import-jobs"))
-		b, err := json.Marshal(jr)
-		if err != nil {
+		if err := enc.Encode(jr); err != nil && w.err == nil {
 			return err
 		}
-		fmt.Fprintf(w, "%s\n", b)
 	}
 	if w.err != nil {
 		return fmt.Errorf("flexera: writing the dry run: %w", w.err)

@@ -48,7 +48,7 @@ func TestDeliverFullLoadProtocol(t *testing.T) {
 	users := []saasconnect.User{
 		user("Ada@Example.com", "Ada King Lovelace", day0.Add(-time.Hour)),
 		{Email: "grace@example.com", FirstName: "Grace", LastName: "Hopper"},
-		user("", "No Email", time.Time{}),               // skipped: no sync key
+		user("", "No Email", time.Time{}),                 // skipped: no sync key
 		user("ada@example.com", "Duplicate", time.Time{}), // duplicate key
 	}
 	rep, err := c.Deliver(t.Context(), flexera.DeliverRequest{Org: "123", App: "4af2", StatePath: state, RunID: "t1"}, flexera.UsersFrom(users))
@@ -122,7 +122,7 @@ func TestDeliverIncrementalDiff(t *testing.T) {
 		load      flexera.LoadType
 		mode      flexera.SyncMode
 		wantSent  map[string]map[string]any // uniqueId -> fields that must match
-		wantState map[string]string          // uniqueId -> "lastName/activatedAt/deactivatedAt" after the run
+		wantState map[string]string         // uniqueId -> "lastName/activatedAt/deactivatedAt" after the run
 	}{
 		{
 			name: "create_and_update", load: flexera.LoadIncremental, mode: flexera.SyncCreateAndUpdate,
