@@ -1,0 +1,47 @@
+package vendors_test
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/saasconnect/saasconnect/vendors"
+)
+
+// Pick a prebuilt template and see what it needs before building a
+// connector from it.
+func ExampleGet() {
+	t, err := vendors.Get("okta")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s (%s support): %s\n", t.Name, t.Support, t.DocsURL)
+	for _, s := range t.Settings() {
+		switch {
+		case s.Required:
+			fmt.Printf("  %s (required, secret=%v)\n", s.Name, s.Secret)
+		case s.Default != "":
+			fmt.Printf("  %s (default %s)\n", s.Name, s.Default)
+		}
+	}
+	// Output:
+	// Okta (full support): https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/#tag/User/operation/listUsers
+	//   okta_domain (required, secret=false)
+	//   base_url (default https://{okta_domain})
+	//   api_key (required, secret=true)
+}
+
+// A slug the package does not know gives an error that lists the known ones.
+func ExampleGet_unknown() {
+	_, err := vendors.Get("myspace")
+	fmt.Println(errors.Is(err, vendors.ErrUnknownVendor))
+	// Output:
+	// true
+}
+
+// List the prebuilt templates, for example to offer them in a picker.
+func ExampleList() {
+	for _, t := range vendors.List() {
+		fmt.Printf("%-18s %-8s %s\n", t.Slug, t.Support, t.Name)
+	}
+}

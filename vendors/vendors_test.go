@@ -1,0 +1,224 @@
+package vendors
+
+import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/saasconnect/saasconnect/connector"
+)
+
+// designSlugs is the vendor list of DESIGN.md ("vendors" section), sorted.
+var designSlugs = []string{
+	"adobe-workfront", "apptio", "autodesk", "bugsnag", "cyberark-identity",
+	"domo", "figma", "github", "github-copilot", "lucidchart",
+	"microsoft-entra", "namely", "okta", "oracle-fusion", "practitest",
+	"smartsheet", "webex",
+}
+
+// partialSlugs are the vendors whose templates rest on facts known only from
+// community code or assumptions (see README-table.md); their templates must
+// say "partial", not "full".
+var partialSlugs = []string{"apptio", "bugsnag", "cyberark-identity", "lucidchart"}
+
+func TestSlugsMatchDesign(t *testing.T) {
+	var got []string
+	for _, tmpl := range List() {
+		got = append(got, tmpl.Slug)
+	}
+	if !slices.Equal(got, designSlugs) {
+		t.Errorf("List() slugs:\n got  %q\n want %q", got, designSlugs)
+	}
+}
+
+// TestTemplateFiles checks every embedded file on its own: it parses, it
+// validates, and it carries what DESIGN.md requires of a prebuilt template.
+func TestTemplateFiles(t *testing.T) {
+	names, err := fs.Glob(files, "templates/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) == 0 {
+		t.Fatal("no embedded templates")
+	}
+	for _, name := range names {
+		slug := strings.TrimSuffix(path.Base(name), ".json")
+		t.Run(slug, func(t *testing.T) {
+			data, err := files.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tmpl, err := connector.ParseTemplate(data)
+			if err != nil {
+				t.Fatalf("ParseTemplate: %v", err)
+			}
+			if err := tmpl.Validate(); err != nil {
+				t.Errorf("Validate: %v", err)
+			}
+			checkTemplate(t, slug, tmpl)
+		})
+	}
+}
+
+func checkTemplate(t *testing.T, slug string, tmpl connector.Template) {
+	t.Helper()
+	if tmpl.Slug != slug {
+		t.Errorf("slug %q, want the file name %q", tmpl.Slug, slug)
+	}
+	if tmpl.Name == "" || tmpl.Vendor == "" {
+		t.Errorf("name %q, vendor %q: both are required", tmpl.Name, tmpl.Vendor)
+	}
+	switch tmpl.Support {
+	case "full", "partial":
+	default:
+		t.Errorf("support %q, want full or partial", tmpl.Support)
+	}
+	if slices.Contains(partialSlugs, slug) && tmpl.Support != "partial" {
+		t.Errorf("support %q, want partial: part of this template is unconfirmed", tmpl.Support)
+	}
+	if u, err := url.Parse(tmpl.DocsURL); err != nil || u.Scheme != "https" || u.Host == "" {
+		t.Errorf("docs_url %q is not an https URL", tmpl.DocsURL)
+	}
+
+	settings := map[string]connector.Setting{}
+	for _, s := range tmpl.Settings() {
+		settings[s.Name] = s
+	}
+	needDefault := func(name string) {
+		t.Helper()
+		s, ok := settings[name]
+		switch {
+		case !ok:
+			t.Errorf("no %s setting", name)
+		case s.Default == "":
+			t.Errorf("setting %s has no default", name)
+		case !strings.HasPrefix(s.Default, "https://") && !strings.HasPrefix(s.Default, "{"):
+			t.Errorf("setting %s default %q is neither an https URL nor built from another setting", name, s.Default)
+		}
+	}
+	needDefault("base_url")
+	if !strings.HasPrefix(tmpl.Request.UsersURL, "{base_url}") {
+		t.Errorf("request.users_url %q does not start with {base_url}", tmpl.Request.UsersURL)
+	}
+	switch tmpl.Auth.Method {
+	case connector.AuthOAuth2:
+		needDefault("token_url")
+		if tmpl.Auth.TokenURL != "{token_url}" {
+			t.Errorf("auth.token_url %q, want {token_url}", tmpl.Auth.TokenURL)
+		}
+	case connector.AuthSession:
+		needDefault("login_url")
+		if tmpl.Auth.LoginURL != "{login_url}" {
+			t.Errorf("auth.login_url %q, want {login_url}", tmpl.Auth.LoginURL)
+		}
+	}
+	for _, s := range tmpl.Settings() {
+		if s.Secret && s.Default != "" {
+			t.Errorf("secret setting %s has a default", s.Name)
+		}
+	}
+}
+
+func TestGet(t *testing.T) {
+	for _, want := range List() {
+		got, err := Get(want.Slug)
+		if err != nil {
+			t.Errorf("Get(%q): %v", want.Slug, err)
+			continue
+		}
+		if got.Slug != want.Slug || got.Name != want.Name {
+			t.Errorf("Get(%q) = %q (%s)", want.Slug, got.Slug, got.Name)
+		}
+	}
+}
+
+func TestGetUnknown(t *testing.T) {
+	for _, slug := range []string{"", "nope", "OKTA", "okta.json"} {
+		_, err := Get(slug)
+		if !errors.Is(err, ErrUnknownVendor) {
+			t.Errorf("Get(%q) error = %v, want ErrUnknownVendor", slug, err)
+			continue
+		}
+		for _, known := range []string{"okta", "smartsheet", "webex"} {
+			if !strings.Contains(err.Error(), known) {
+				t.Errorf("Get(%q) error %q does not list the known slug %q", slug, err, known)
+			}
+		}
+	}
+}
+
+// TestCopies checks that callers cannot change the embedded templates
+// through what List and Get return.
+func TestCopies(t *testing.T) {
+	mutate := func(tmpl *connector.Template) {
+		tmpl.Name = "changed"
+		for i := range tmpl.Declared {
+			tmpl.Declared[i].Default = "changed"
+		}
+		tmpl.Declared = append(tmpl.Declared, connector.Setting{Name: "extra"})
+		for k := range tmpl.Response.Fields {
+			tmpl.Response.Fields[k] = "changed"
+		}
+		for k := range tmpl.Response.StatusValues {
+			tmpl.Response.StatusValues[k] = "changed"
+		}
+		for k := range tmpl.Request.Headers {
+			tmpl.Request.Headers[k] = "changed"
+		}
+		for k := range tmpl.Request.Query {
+			tmpl.Request.Query[k] = "changed"
+		}
+		if args, ok := tmpl.Request.Body["Args"].(map[string]any); ok {
+			args["PageSize"] = -1
+		}
+		for k := range tmpl.Auth.LoginBody {
+			tmpl.Auth.LoginBody[k] = "changed"
+		}
+		for i := range tmpl.Filters {
+			tmpl.Filters[i].Value = "changed"
+		}
+		if tmpl.Pagination.Start != nil {
+			*tmpl.Pagination.Start = -1
+		}
+	}
+	fresh := func(slug string) connector.Template {
+		t.Helper()
+		tmpl, err := Get(slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tmpl
+	}
+
+	for _, slug := range []string{"okta", "cyberark-identity", "apptio", "smartsheet"} {
+		before := fresh(slug)
+		got := fresh(slug)
+		mutate(&got)
+		listed := List()
+		for i := range listed {
+			mutate(&listed[i])
+		}
+		after := fresh(slug)
+		if !equalJSON(t, before, after) {
+			t.Errorf("%s: changing a returned template changed the embedded one", slug)
+		}
+	}
+}
+
+func equalJSON(t *testing.T, a, b connector.Template) bool {
+	t.Helper()
+	ja, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jb, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(ja) == string(jb)
+}
