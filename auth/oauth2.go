@@ -26,7 +26,7 @@ const (
 	GrantClientCredentials GrantType = "client_credentials"
 	// GrantPassword is the resource owner password credentials grant (RFC
 	// 6749 section 4.3): Username and Password are sent with every token
-	// request.
+	// request (a refresh token in the response is not used).
 	GrantPassword GrantType = "password"
 	// GrantRefreshToken exchanges a long-lived refresh token for access
 	// tokens (RFC 6749 section 6).
@@ -232,9 +232,10 @@ func (o *OAuth2) Token(ctx context.Context) (*oauth2.Token, error) {
 	return &c, nil
 }
 
-// Authenticate sets req's Authorization header to the token's type
-// ("Bearer" unless the server says otherwise) and access token, fetching a
-// token first if needed.
+// Authenticate sets req's Authorization header to the token's type and
+// access token, fetching a token first if needed. The type is the server's
+// token_type as [oauth2.Token.Type] normalizes it: "Bearer" when absent or
+// any case of "bearer".
 func (o *OAuth2) Authenticate(ctx context.Context, req *http.Request) error {
 	tok, err := o.Token(ctx)
 	if err != nil {

@@ -17,6 +17,11 @@ const redacted = "[REDACTED]"
 //
 // Decoding is not affected: json.Unmarshal into a Secret stores the plain
 // value. A Secret is an immutable string and safe for concurrent use.
+//
+// fmt cannot call methods on unexported struct fields: a Secret in an
+// unexported field of a printed struct shows its value. Keep Secrets in
+// exported fields, or give the enclosing type a String method (as [OAuth2]
+// and [Session] have).
 type Secret string
 
 // Reveal returns the secret's plain value.
