@@ -164,7 +164,9 @@ func ExampleWalker_Walk() {
 // the first response: no request is sent for a page past it.
 func ExampleWalker_Walk_bodyPaging() {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var q struct{ Args struct{ PageNumber, PageSize int } }
+		var q struct {
+			Args struct{ PageNumber, PageSize int }
+		}
 		_ = json.NewDecoder(r.Body).Decode(&q)
 		fmt.Printf("server: page %d of size %d\n", q.Args.PageNumber, q.Args.PageSize)
 		fmt.Fprintf(w, `{"Result":{"Count":4,"Results":[{"Row":{"ID":"%d-a"}},{"Row":{"ID":"%d-b"}}]}}`, q.Args.PageNumber, q.Args.PageNumber)
