@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
 )
 
 // fakeTB is a testing.TB that records failures instead of failing, so tests
