@@ -78,6 +78,17 @@ func parseTimeString(s, layout string) (time.Time, bool, error) {
 		return parseEpochString(s, layout, s)
 	default:
 		t, err := time.Parse(layout, s)
+		if err != nil && strings.Contains(layout, "05:000") {
+			// Go reads fractional seconds only after '.' or ',': Workfront's
+			// layout "2006-01-02T15:04:05:000-0700" matches only ":000"
+			// literally. Read such values as the ISO family they are.
+			if t, never, ok := parseISO(s); ok {
+				if never {
+					return time.Time{}, true, nil
+				}
+				return normal(t)
+			}
+		}
 		if err != nil {
 			return time.Time{}, false, fmt.Errorf("%w: %q does not match layout %q", ErrTime, s, layout)
 		}
@@ -180,22 +191,29 @@ func epoch(f float64, layout string, orig any) (time.Time, bool, error) {
 	if f == math.Trunc(f) && math.Abs(f) < 1<<62 {
 		return epochInt(int64(f), layout)
 	}
-	a := math.Abs(f)
-	var ns float64
-	switch {
-	case layout == TimeUnix || (layout == "" && a < 1e11):
-		ns = f * 1e9
-	case layout == TimeUnixMilli || a < 1e14:
-		ns = f * 1e6
-	case a < 1e17:
-		ns = f * 1e3
-	default:
-		ns = f
-	}
-	if math.Abs(ns) >= math.MaxInt64 {
+	// Whole units exactly, the fraction rounded to the nanosecond.
+	whole := math.Trunc(f)
+	if math.Abs(whole) >= 1<<62 {
 		return time.Time{}, false, fmt.Errorf("%w: epoch %v out of range", ErrTime, orig)
 	}
-	return time.Unix(0, int64(math.Round(ns))).UTC(), false, nil
+	t, _, err := epochInt(int64(whole), layout)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	if whole == 0 {
+		t = time.Unix(0, 0).UTC()
+	}
+	a := math.Abs(f)
+	unit := float64(time.Nanosecond)
+	switch {
+	case layout == TimeUnix || (layout == "" && a < 1e11):
+		unit = float64(time.Second)
+	case layout == TimeUnixMilli || a < 1e14:
+		unit = float64(time.Millisecond)
+	case a < 1e17:
+		unit = float64(time.Microsecond)
+	}
+	return t.Add(time.Duration(math.Round((f - whole) * unit))), false, nil
 }
 
 // parseISO parses the RFC 3339 / ISO 8601 family without allocating:
@@ -320,7 +338,8 @@ func checkLayout(layout string) error {
 	case "", TimeUnix, TimeUnixMilli:
 		return nil
 	}
-	ref := time.Date(2006, 1, 2, 15, 4, 5, 0, time.UTC)
+	ref := time.Date(2017, 11, 28, 21, 13, 47, 0, time.UTC) // unlike the layout reference
+
 	s := ref.Format(layout)
 	if s == layout {
 		return fmt.Errorf("time_format %q has no layout elements (want a Go layout like %q, or %q, %q)",

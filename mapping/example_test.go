@@ -1,0 +1,93 @@
+package mapping_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/saasconnect/saasconnect/mapping"
+)
+
+// decode decodes one record the way connectors do.
+func decode(s string) any {
+	d := json.NewDecoder(strings.NewReader(s))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func Example() {
+	// An Okta user (trimmed from Okta's API spec).
+	rec := decode(`{"id":"00u1xke1apZnmHgpB1d7","status":"SUSPENDED","lastLogin":"2022-05-04T19:50:52.000Z",
+		"profile":{"firstName":"Ben","lastName":"Richler","department":"Engineering","email":"ben.richler@example.com"}}`)
+
+	m, err := mapping.Compile(mapping.Spec{
+		Fields: map[string]string{
+			"id": "id", "email": "profile.email", "first_name": "profile.firstName",
+			"last_name": "profile.lastName", "department": "profile.department", "status": "status",
+		},
+		StatusValues:      map[string]string{"ACTIVE": "active", "SUSPENDED": "suspended"},
+		LastActivityField: "lastLogin",
+	})
+	if err != nil {
+		panic(err)
+	}
+	u, err := m.Map(rec)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(u.ID, u.Email, u.Name, u.Department, u.Status, u.LastActivity)
+	// Output:
+	// 00u1xke1apZnmHgpB1d7 ben.richler@example.com Ben Richler Engineering suspended 2022-05-04 19:50:52 +0000 UTC
+}
+
+func ExampleCompile_errors() {
+	_, err := mapping.Compile(mapping.Spec{
+		Fields:       map[string]string{"id": "id", "email": "emails[0", "name": "display name"},
+		StatusValues: map[string]string{"on": "enabled"},
+	})
+	fmt.Println(err)
+	// Output:
+	// mapping: field "email" path "emails[0" at offset 6: unterminated '['
+	// mapping: field "name" path "display name" at offset 7: unexpected ' ' in key (use a bracket key like ["a b"])
+	// mapping: field "status_values[\"on\"]": saasconnect: unknown status "enabled" (want one of active, inactive, suspended, deprovisioned, unknown)
+	// mapping: field "status_values": status_values given but fields has no status path
+}
+
+func ExampleMapper_Map_scim() {
+	// SCIM emails: the first element whose primary is true.
+	m := mapping.MustCompile(mapping.Spec{Fields: map[string]string{
+		"id": "id", "email": "emails[?(@.primary==true)].value",
+	}})
+	u, _ := m.Map(decode(`{"id":"2819c223","emails":[
+		{"value":"bjensen@home.example.com","type":"home"},
+		{"value":"bjensen@example.com","type":"work","primary":true}]}`))
+	fmt.Println(u.Email)
+
+	// A record without email and id is an error, not an empty user.
+	_, err := m.Map(decode(`{"emails":[]}`))
+	fmt.Println(err)
+	// Output:
+	// bjensen@example.com
+	// mapping: field "email" path "emails[?(@.primary==true)].value": mapping: record has no email and no id (id path "id" is empty too)
+}
+
+func ExampleParseTime() {
+	for _, v := range []any{
+		"2010-08-30T09:00:00:000-0600", // Workfront
+		json.Number("1415905802"),      // Namely, epoch seconds
+		"0001-01-01T00:00:00Z",         // Graph: never
+		nil,                            // GitHub: null
+	} {
+		t, never, err := mapping.ParseTime(v, "")
+		fmt.Println(t, never, err)
+	}
+	// Output:
+	// 2010-08-30 15:00:00 +0000 UTC false <nil>
+	// 2014-11-13 19:10:02 +0000 UTC false <nil>
+	// 0001-01-01 00:00:00 +0000 UTC true <nil>
+	// 0001-01-01 00:00:00 +0000 UTC true <nil>
+}
