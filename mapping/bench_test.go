@@ -91,9 +91,9 @@ func BenchmarkTypedStruct(b *testing.B) {
 		} `json:"type"`
 		Profile struct {
 			FirstName, LastName, DisplayName, Department, Title, UserType string
-			Organization, CostCenter, Manager, City, CountryCode       string
-			EmployeeNumber                                            json.Number
-			Login, Email                                              string
+			Organization, CostCenter, Manager, City, CountryCode          string
+			EmployeeNumber                                                json.Number
+			Login, Email                                                  string
 		} `json:"profile"`
 		Credentials struct {
 			Provider struct{ Type string } `json:"provider"`
