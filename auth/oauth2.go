@@ -87,6 +87,13 @@ type OAuth2Config struct {
 	// [DefaultEarlyExpiry]. It is capped at half a token's lifetime, so
 	// short-lived tokens are still reused.
 	EarlyExpiry time.Duration
+	// Header, when set, carries the access token instead of Authorization
+	// (Workfront sends it as "sessionID"). TokenType then prefixes it
+	// ("" = the raw token); with Header empty the token goes in
+	// "Authorization: <token_type from the server> <token>" as usual, and
+	// TokenType is ignored.
+	Header    string
+	TokenType string
 }
 
 // reservedParams are token request parameters OAuth2 sets itself.
@@ -241,8 +248,20 @@ func (o *OAuth2) Authenticate(ctx context.Context, req *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tok.SetAuthHeader(req)
+	if o.cfg.Header == "" {
+		tok.SetAuthHeader(req)
+		return nil
+	}
+	req.Header.Set(o.cfg.Header, o.headerValue(tok))
 	return nil
+}
+
+// headerValue is what a request carries in o.cfg.Header for tok.
+func (o *OAuth2) headerValue(tok *oauth2.Token) string {
+	if o.cfg.TokenType == "" {
+		return tok.AccessToken
+	}
+	return o.cfg.TokenType + " " + tok.AccessToken
 }
 
 // Invalidate drops the cached access token; the next Authenticate or Token
@@ -251,6 +270,11 @@ func (o *OAuth2) Invalidate() { o.cache.invalidate() }
 
 // invalidateFor drops the cached token if req was sent with it.
 func (o *OAuth2) invalidateFor(req *http.Request) {
+	if o.cfg.Header != "" {
+		h := req.Header.Get(o.cfg.Header)
+		o.cache.invalidateIf(func(t *oauth2.Token) bool { return h == o.headerValue(t) })
+		return
+	}
 	h := req.Header.Get("Authorization")
 	o.cache.invalidateIf(func(t *oauth2.Token) bool {
 		return h == t.Type()+" "+t.AccessToken

@@ -613,3 +613,37 @@ func configErrorFields(err error) []string {
 	}
 	return fields
 }
+
+// TestOAuth2CustomHeader: a token sent in a vendor's own header (Workfront's
+// sessionID), raw or with a prefix, and refreshed once after a 401.
+func TestOAuth2CustomHeader(t *testing.T) {
+	tests := []struct {
+		name, header, tokenType string
+		valid                   []string
+		wantStatus              int
+		wantSeen                string
+	}{
+		{"raw token", "sessionID", "", []string{"tok-1"}, 200, "[tok-1]"},
+		{"prefixed token", "X-Auth", "Token", []string{"Token tok-1"}, 200, "[Token tok-1]"},
+		{"refresh after 401", "sessionID", "", []string{"tok-2"}, 200, "[tok-1 tok-2]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := &tokenServer{t: t}
+			o, err := NewOAuth2(OAuth2Config{GrantType: GrantClientCredentials, TokenURL: "https://idp.test/token",
+				ClientID: "id", ClientSecret: "s", ClientAuth: ClientAuthBody, Header: tt.header, TokenType: tt.tokenType}, memClient(ts))
+			if err != nil {
+				t.Fatal(err)
+			}
+			api := newAPIServer(tt.header, tt.valid...)
+			c := &http.Client{Transport: &Transport{Auth: o, Base: handlerTransport{api}}}
+			code, _ := get(t, c, "https://api.test/users")
+			if code != tt.wantStatus {
+				t.Errorf("status %d, want %d", code, tt.wantStatus)
+			}
+			if got := fmt.Sprint(api.Seen()); got != tt.wantSeen {
+				t.Errorf("API saw %s, want %s", got, tt.wantSeen)
+			}
+		})
+	}
+}
