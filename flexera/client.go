@@ -232,11 +232,11 @@ func idFromLocation(loc string) (string, error) {
 	}
 	u, err := url.Parse(strings.TrimSpace(loc))
 	if err != nil {
-		return "", fmt.Errorf("Location %q: %w", loc, err)
+		return "", fmt.Errorf("response Location %q: %w", loc, err)
 	}
 	id := path.Base(strings.TrimRight(u.Path, "/"))
 	if id == "" || id == "." || id == "/" {
-		return "", fmt.Errorf("Location %q has no id segment", loc)
+		return "", fmt.Errorf("response Location %q has no id segment", loc)
 	}
 	if err := checkID("Location", id); err != nil {
 		return "", err

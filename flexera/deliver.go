@@ -64,6 +64,10 @@ type DeliveryReport struct {
 	Users      int // users read
 	Skipped    int // users without a sync key value (not delivered)
 	Duplicates int // users whose sync key value was already seen (first one kept)
+	// Deprovisioned counts users with saasconnect.StatusDeprovisioned: they
+	// hold no seat, so they are left out of the roster (a full load lets
+	// Flexera deactivate them; an incremental one sends their removal).
+	Deprovisioned int
 
 	// The diff against the previous state.
 	Created, Updated, Removed, Unchanged int
@@ -177,6 +181,10 @@ func (c *Client) Deliver(ctx context.Context, req DeliverRequest, users iter.Seq
 			return rep, fmt.Errorf("flexera: reading users (after %d, nothing sent): %w", rep.Users, err)
 		}
 		rep.Users++
+		if u.Status == saasconnect.StatusDeprovisioned {
+			rep.Deprovisioned++
+			continue
+		}
 		rec, err := NewRosterRecord(u, req.SyncKey, now)
 		if err != nil {
 			rep.Skipped++
@@ -360,8 +368,8 @@ func (c *Client) runJobs(ctx context.Context, req DeliverRequest, rep *DeliveryR
 func (c *Client) dryRun(req DeliverRequest, rep *DeliveryReport, send []RosterRecord, fileName func(int) string) error {
 	w := &errWriter{w: req.DryRun}
 	fmt.Fprintf(w, "# flexera dry run: org %s, managed app %s, %s load, %s, sync key %s\n", req.Org, req.App, req.Load, req.SyncMode, req.SyncKey)
-	fmt.Fprintf(w, "# %d users read: %d created, %d updated, %d removed, %d unchanged, %d skipped, %d duplicates; nothing is sent\n",
-		rep.Users, rep.Created, rep.Updated, rep.Removed, rep.Unchanged, rep.Skipped, rep.Duplicates)
+	fmt.Fprintf(w, "# %d users read: %d created, %d updated, %d removed, %d unchanged, %d skipped, %d duplicates, %d deprovisioned; nothing is sent\n",
+		rep.Users, rep.Created, rep.Updated, rep.Removed, rep.Unchanged, rep.Skipped, rep.Duplicates, rep.Deprovisioned)
 	var names []string
 	err := encodeFiles(send, c.cfg.MaxFileSize, func(f encodedFile) error {
 		name := fileName(f.index)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -514,6 +515,47 @@ func TestDeliverRefusals(t *testing.T) {
 				t.Fatalf("requests sent: %v", f.requests)
 			}
 		})
+	}
+}
+
+func TestDeliverDeprovisionedUsersAreRemoved(t *testing.T) {
+	f := newFake()
+	path := filepath.Join(t.TempDir(), "s.json")
+	prevState(t, path)
+	users := todayUsers()
+	users[0].Status = saasconnect.StatusDeprovisioned // alice
+	users[1].Status = saasconnect.StatusSuspended     // bob keeps his seat
+	rep, err := newDeliverClient(t, f, day1).Deliver(t.Context(), flexera.DeliverRequest{Org: "1", App: "ab", Load: flexera.LoadIncremental, StatePath: path}, flexera.UsersFrom(users))
+	if err != nil {
+		t.Fatal(err)
+	}
+	removed := map[string]bool{}
+	for _, r := range f.sent() {
+		if r["deactivatedAt"] != nil {
+			removed[r["uniqueId"].(string)] = true
+		}
+	}
+	if rep.Deprovisioned != 1 || rep.Removed != 2 || !removed["alice@x.io"] || !removed["carol@x.io"] || removed["bob@x.io"] {
+		t.Fatalf("report %+v, removals sent %v; want alice and carol removed", rep, removed)
+	}
+}
+
+func TestDeliverTransportFailure(t *testing.T) {
+	down := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return nil, errors.New("connection refused")
+	})
+	c, _ := flexera.New(flexera.Config{RefreshToken: "rt-secret-value"}, flexera.WithHTTPClient(&http.Client{Transport: down}))
+	_, err := c.Deliver(t.Context(), flexera.DeliverRequest{Org: "1", App: "ab"}, flexera.UsersFrom(todayUsers()))
+	var te *flexera.TokenError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "POST https://login.flexera.com/oidc/token: connection refused") || strings.Contains(err.Error(), "rt-secret-value") {
+		t.Fatalf("err = %v, want a *TokenError naming the token URL", err)
+	}
+	c, _ = flexera.New(flexera.Config{APIURL: "https://api.example"}, flexera.WithHTTPClient(&http.Client{Transport: down}), flexera.WithTokenSource(staticToken("t")))
+	if _, err := c.GetSaaSData(t.Context(), "1", "x"); err == nil || !strings.Contains(err.Error(), "GET https://api.example/saas/v1/orgs/1/saas-data/x: connection refused") {
+		t.Fatalf("err = %v", err)
+	}
+	if c.Config().APIBaseURL() != "https://api.example" || c.Config().MaxFileSize != flexera.DefaultMaxFileSize {
+		t.Fatalf("Config() = %+v", c.Config())
 	}
 }
 

@@ -86,7 +86,7 @@ func ExampleClient_Deliver_dryRun() {
 	}
 	// Output:
 	// # flexera dry run: org 123, managed app 4af2, full load, create_and_update, sync key email
-	// # 1 users read: 1 created, 0 updated, 0 removed, 0 unchanged, 0 skipped, 0 duplicates; nothing is sent
+	// # 1 users read: 1 created, 0 updated, 0 removed, 0 unchanged, 0 skipped, 0 duplicates, 0 deprovisioned; nothing is sent
 	// # file 1: saasconnect-roster-4af2-20260301T090000Z-demo-001.jsonl.gz (1 records): POST /saas/v1/orgs/123/saas-data {"fileName":"saasconnect-roster-4af2-20260301T090000Z-demo-001.jsonl.gz"}, then PATCH its id with this content, gzip-compressed
 	// {"uniqueId":"ada@example.com","email":"ada@example.com","firstName":"Ada","lastName":"Lovelace","activatedAt":"2026-03-01T09:00:00.000Z","lastActivityAt":"2026-02-27T16:30:00.000Z"}
 	// # POST /saas/v1/orgs/123/import-jobs
