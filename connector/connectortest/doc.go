@@ -89,7 +89,9 @@
 // scheme, host and port replace the configured value's (or the default's),
 // and the path is kept, so a base_url default of
 // "https://graph.microsoft.com/v1.0" becomes "http://127.0.0.1:PORT/v1.0"
-// and the fixture's requests read "GET /v1.0/users HTTP/1.1".
+// and the fixture's requests read "GET /v1.0/users HTTP/1.1". A token_url
+// or login_url written relative to base_url ("{base_url}/oauth/token")
+// simply follows it.
 //
 // Requests must come in the order of the fixture. An unexpected request
 // (one that does not match the next expected one, or one more than

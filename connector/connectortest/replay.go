@@ -306,16 +306,24 @@ func (r *replayer) scenario(t testing.TB, path string) {
 	for _, s := range r.tmpl.Settings() {
 		declared[s.Name] = s
 	}
+	vars := map[string]string{"server_url": srv.URL}
 	for _, name := range []string{"base_url", "token_url", "login_url"} {
 		d, ok := declared[name]
 		if !ok {
 			continue
 		}
 		v := cmp.Or(settings[name], d.Default)
-		settings[name] = srv.URL + urlPath(v)
+		if name == "base_url" || strings.Contains(v, "://") {
+			settings[name] = srv.URL + urlPath(v)
+			continue
+		}
+		// A default relative to another setting ("{base_url}/oauth/token")
+		// follows it: leave it to the connector, but give fixtures its value.
+		vars[name] = strings.ReplaceAll(v, "{base_url}", settings["base_url"])
 	}
-	vars := maps.Clone(map[string]string(settings))
-	vars["server_url"] = srv.URL
+	for k, v := range settings {
+		vars[k] = v
+	}
 	var secrets []string
 	for name, v := range settings {
 		if d, ok := declared[name]; ok && d.Secret && len(v) >= 4 {
@@ -338,7 +346,7 @@ func (r *replayer) scenario(t testing.TB, path string) {
 		t.Fatalf("connectortest: connector.New: %v", err)
 	}
 	var got []saasconnect.User
-	rep, runErr := c.Run(context.WithoutCancel(testContext(t)), func(u saasconnect.User) error {
+	rep, runErr := c.Run(testContext(t), func(u saasconnect.User) error {
 		u.Raw = nil
 		got = append(got, u)
 		return nil
