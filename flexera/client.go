@@ -605,6 +605,9 @@ func (c *Client) WaitImportJob(ctx context.Context, org, id string) (ImportJob, 
 		}
 		switch j.Status {
 		case JobCompleted:
+			for _, je := range j.Errors {
+				c.log.LogAttrs(ctx, slog.LevelWarn, "flexera import job completed with an error", slog.String("org", org), slog.String("job", id), slog.String("error", je.String()))
+			}
 			return j, nil
 		case JobFailed:
 			return j, &JobFailedError{Org: org, Job: j}

@@ -237,6 +237,12 @@ func (c *Client) Deliver(ctx context.Context, req DeliverRequest, users iter.Seq
 		return rep, c.dryRun(req, &rep, send, fileName)
 	}
 
+	if req.StatePath != "" {
+		// Fail before uploading anything if the state cannot be written later.
+		if err := checkWritableDir(req.StatePath); err != nil {
+			return rep, err
+		}
+	}
 	if len(send) > 0 {
 		if err := c.upload(ctx, req, &rep, send, fileName); err != nil {
 			return rep, err

@@ -493,6 +493,7 @@ func TestDeliverRefusals(t *testing.T) {
 		{"state of another sync key", flexera.DeliverRequest{Org: "1", App: "ab", SyncKey: flexera.SyncKeyID, StatePath: statePath}, nil, false, "sync key id", flexera.ErrStateMismatch},
 		{"corrupt state", flexera.DeliverRequest{Org: "1", App: "ab", StatePath: corrupt}, nil, false, corrupt + ": line 2", nil},
 		{"empty full load", flexera.DeliverRequest{Org: "1", App: "ab"}, flexera.UsersFrom([]saasconnect.User{{Name: "no email"}}), false, "1 users read", flexera.ErrEmptyFullLoad},
+		{"state path under a file", flexera.DeliverRequest{Org: "1", App: "ab", StatePath: filepath.Join(statePath, "sub", "s.json")}, nil, false, filepath.Join(statePath, "sub"), nil},
 		{"users fail midway", flexera.DeliverRequest{Org: "1", App: "ab", Load: flexera.LoadIncremental}, failing, false, "(after 1, nothing sent): page 2", nil},
 	}
 	for _, tt := range tests {

@@ -91,6 +91,21 @@ func WriteState(path string, s *State) error {
 	return writeFileAtomic(path, b, 0o600)
 }
 
+// checkWritableDir makes sure the directory of path exists (creating it
+// 0700) and accepts new files.
+func checkWritableDir(path string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("flexera: state directory: %w", err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".probe*")
+	if err != nil {
+		return fmt.Errorf("flexera: state directory %s is not writable: %w", dir, err)
+	}
+	_ = f.Close()
+	return os.Remove(f.Name())
+}
+
 func writeFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
