@@ -41,23 +41,21 @@ type FetchFunc[T any] func(ctx context.Context, cursor string) (Page[T], error)
 // it is "".
 //
 // The iterator is reusable: each range over it starts again from cursor. It
-// calls fetch once per page, sequentially, and checks ctx before each call
-// after the first. Iteration stops after the first error, which is yielded
-// with a zero Page and wraps the page number (1 for the page at cursor): a
-// fetch error, ctx's error, or [ErrCursorLoop] when a page's Next is a cursor
-// the walk has already fetched (that page is yielded first, then the error).
-// Pages keeps every cursor it has fetched, to detect loops; fetch should end
-// listings of unbounded length itself.
+// calls fetch once per page, sequentially, and checks ctx before each call.
+// Iteration stops after the first error, which is yielded with a zero Page
+// and wraps the page number (1 for the page at cursor): a fetch error, ctx's
+// error, or [ErrCursorLoop] when a page's Next is a cursor the walk has
+// already fetched (that page is yielded first, then the error). Pages keeps
+// every cursor it has fetched, to detect loops; it sets no page limit, so
+// fetch must end listings of unbounded length itself.
 func Pages[T any](ctx context.Context, fetch FetchFunc[T], cursor string) iter.Seq2[Page[T], error] {
 	return func(yield func(Page[T], error) bool) {
 		seen := map[string]struct{}{cursor: {}}
 		cur := cursor
 		for n := 1; ; n++ {
-			if n > 1 {
-				if err := ctx.Err(); err != nil {
-					yield(Page[T]{}, fmt.Errorf("paginate: page %d: %w", n, err))
-					return
-				}
+			if err := ctx.Err(); err != nil {
+				yield(Page[T]{}, fmt.Errorf("paginate: page %d: %w", n, err))
+				return
 			}
 			p, err := fetch(ctx, cur)
 			if err != nil {

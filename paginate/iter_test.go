@@ -117,6 +117,15 @@ func TestPagesErrors(t *testing.T) {
 			wantErr:   ErrCursorLoop,
 		},
 		{
+			name: "context cancelled before the first page",
+			fetch: func(_ context.Context, c string) (Page[int], error) {
+				return Page[int]{Items: []int{1}}, nil
+			},
+			cancelAt: -1,
+			wantErr:  context.Canceled,
+			wantMsg:  "paginate: page 1: context canceled",
+		},
+		{
 			name: "context cancelled between pages",
 			fetch: func(_ context.Context, c string) (Page[int], error) {
 				return Page[int]{Items: []int{1}, Next: c + "x"}, nil
@@ -131,6 +140,9 @@ func TestPagesErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
+			if tt.cancelAt < 0 {
+				cancel()
+			}
 			var got []int
 			pages, errs := 0, 0
 			for p, err := range Pages(ctx, tt.fetch, "") {

@@ -106,7 +106,7 @@ func pageError(n int, req *http.Request, err error) error {
 // request. Breaking out of the loop stops the walk and cancels any prefetched
 // request. It yields at most one error, last, with a zero Response: a
 // [*PageError] wrapping the cause (an invalid Config or first request is
-// yielded as is). ctx is checked before each request after the first.
+// yielded as is). ctx is checked before each request.
 func (w *Walker) Walk(ctx context.Context, first Request) iter.Seq2[Response, error] {
 	p, err := compile(w.Config)
 	switch {
@@ -215,7 +215,7 @@ func (s *walk) run(ctx context.Context, yield func(Response, error) bool) {
 				return
 			}
 		}
-		if pos.n > 1 && ctx.Err() != nil {
+		if ctx.Err() != nil {
 			yield(Response{}, pageError(pos.n, req, ctx.Err()))
 			return
 		}
@@ -377,7 +377,12 @@ func (s *walk) next(req *http.Request, pos position, resp *Response) (next posit
 	case CursorLimit:
 		var v any
 		if p.fromLast {
-			v, _ = p.cursorPath.Get(resp.Records[recs-1])
+			// A last record without the cursor field is a mapping mistake,
+			// not the end of the listing: stopping would lose records.
+			var ok bool
+			if v, ok = p.cursorPath.Get(resp.Records[recs-1]); !ok || v == nil {
+				return next, true, fmt.Errorf("cursor_path: no %s in the last record", p.cursorPath)
+			}
 		} else {
 			v, _ = p.cursorPath.Get(resp.Body)
 		}
@@ -474,9 +479,10 @@ func (s *walk) fillAhead(ctx context.Context, next position) {
 		}
 		f := &future{pos: cand, req: req, done: make(chan struct{})}
 		s.ahead = append(s.ahead, f)
+		pctx := s.pctx
 		s.wg.Go(func() {
 			defer close(f.done)
-			f.resp, f.err = s.fetch(s.pctx, f.req)
+			f.resp, f.err = s.fetch(pctx, f.req)
 		})
 		cand = position{n: cand.n + 1, index: cand.index + step}
 	}

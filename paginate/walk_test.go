@@ -194,6 +194,7 @@ func TestWalkErrors(t *testing.T) {
 		cfg          Config
 		recordsPath  string
 		path         string
+		prefetch     int
 		ctxCancelAt  int // cancel the context after this many responses
 		wantPages    int // responses before the error
 		wantRequests int
@@ -267,12 +268,25 @@ func TestWalkErrors(t *testing.T) {
 			name:        "max_pages with prefetchable pages",
 			handler:     practitest(20),
 			cfg:         Config{Type: PageNumber, PageField: "page[number]", PageSizeField: "page[size]", PageSize: 2, TotalPagesPath: "meta.total-pages", MaxPages: 2},
-			recordsPath: "data", path: "/api/v2/users.json", wantPages: 2, wantRequests: 2, wantErr: ErrTooManyPages,
+			recordsPath: "data", path: "/api/v2/users.json", prefetch: 4, wantPages: 2, wantRequests: 2, wantErr: ErrTooManyPages,
+		},
+		{
+			name: "last record without the cursor field",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, map[string]any{"profiles": []any{map[string]any{"id": "a"}, map[string]any{"uuid": "b"}}})
+			},
+			cfg: namelyCfg, recordsPath: "profiles", path: "/api/v1/profiles", wantPages: 1, wantRequests: 1,
+			wantMsg: "cursor_path: no id in the last record",
 		},
 		{
 			name: "max_pages exactly reached is fine", handler: okta(6),
 			cfg:  Config{Type: LinkHeader, LimitField: "limit", PageSize: 2, MaxPages: 3},
 			path: "/api/v1/users", wantPages: 3, wantRequests: 3,
+		},
+		{
+			name: "context cancelled before the first page", handler: okta(10), cfg: oktaCfg, path: "/api/v1/users",
+			ctxCancelAt: -1, wantPages: 0, wantRequests: 0, wantErr: context.Canceled,
+			wantMsg: "paginate: page 1: GET http://127.0.0.1",
 		},
 		{
 			name: "context cancelled between pages", handler: okta(10), cfg: oktaCfg, path: "/api/v1/users",
@@ -348,7 +362,10 @@ func TestWalkErrors(t *testing.T) {
 			u.User = url.UserPassword("admin", "pw-SECRET")
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
-			w := &Walker{Config: tt.cfg, Fetch: jsonFetch(srv.Client(), tt.recordsPath, "")}
+			if tt.ctxCancelAt < 0 {
+				cancel()
+			}
+			w := &Walker{Config: tt.cfg, Fetch: jsonFetch(srv.Client(), tt.recordsPath, ""), Prefetch: tt.prefetch}
 			var pages int
 			var gotErr error
 			for r, err := range w.Walk(ctx, Request{URL: u}) {
