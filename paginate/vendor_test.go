@@ -363,3 +363,19 @@ func scim(n int) http.HandlerFunc {
 		})
 	}
 }
+
+// figmaActivity serves n events as Figma's activity logs: records at
+// meta.activity_logs, a `cursor` request parameter, and meta.cursor, which
+// is present on every page, next to meta.next_page, the has-more flag.
+func figmaActivity(n int) http.HandlerFunc {
+	all := people(n)
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		limit := atoi(q.Get("limit"), 1000)
+		from := atoi(q.Get("cursor"), 0)
+		to := min(from+limit, n)
+		writeJSON(w, map[string]any{"status": 200, "error": false, "meta": map[string]any{
+			"activity_logs": all[from:to], "cursor": strconv.Itoa(to), "next_page": to < n,
+		}})
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -20,6 +21,7 @@ var (
 	webexCfg      = Config{Type: LinkHeader, LimitField: "max", PageSize: 2}
 	graphCfg      = Config{Type: NextURL, NextURLPath: `["@odata.nextLink"]`, LimitField: "$top", PageSize: 2}
 	slackCfg      = Config{Type: CursorLimit, CursorField: "cursor", CursorPath: "response_metadata.next_cursor", LimitField: "limit", PageSize: 2}
+	figmaCfg      = Config{Type: CursorLimit, CursorField: "cursor", CursorPath: "meta.cursor", HasMorePath: "meta.next_page", LimitField: "limit", PageSize: 2}
 	namelyCfg     = Config{Type: CursorLimit, CursorField: "after", CursorPath: "$last.id", LimitField: "limit", PageSize: 2}
 	practitestCfg = Config{Type: PageNumber, PageField: "page[number]", PageSizeField: "page[size]", PageSize: 2, TotalPagesPath: "meta.total-pages"}
 	cyberarkCfg   = Config{Type: PageNumber, In: InBody, PageField: "Args.PageNumber", PageSizeField: "Args.PageSize", PageSize: 2, TotalPath: "Result.Count"}
@@ -80,6 +82,10 @@ func TestWalkVendors(t *testing.T) {
 		{name: "slack short last page", handler: slack, n: 5, path: "/api/users.list", cfg: slackCfg, recordsPath: "members", wantRequests: 3,
 			wantURIs: []string{"/api/users.list?limit=2", "/api/users.list?limit=2&cursor=dXNlcjppZC0wMDI%3D", "/api/users.list?limit=2&cursor=dXNlcjppZC0wMDQ%3D"}},
 		{name: "slack exactly full last page", handler: slack, n: 4, path: "/api/users.list", cfg: slackCfg, recordsPath: "members", wantRequests: 2},
+		// Figma activity logs: a cursor on every page; meta.next_page says when to stop.
+		{name: "figma exactly full last page", handler: figmaActivity, n: 4, path: "/v1/activity_logs", cfg: figmaCfg, recordsPath: "meta.activity_logs", wantRequests: 2,
+			wantURIs: []string{"/v1/activity_logs?limit=2", "/v1/activity_logs?limit=2&cursor=2"}},
+		{name: "figma short last page", handler: figmaActivity, n: 3, path: "/v1/activity_logs", cfg: figmaCfg, recordsPath: "meta.activity_logs", wantRequests: 2},
 		// Namely: `after` is the id of the last record; without a total, a full
 		// last page costs one request that comes back empty; with meta.count it does not.
 		{name: "namely empty", handler: namely, n: 0, path: "/api/v1/profiles", cfg: namelyCfg, recordsPath: "profiles", wantRequests: 1},
@@ -181,6 +187,32 @@ func TestWalkReusable(t *testing.T) {
 		assert.Equal(t, wantIDs(5), ids(resps))
 	}
 	assert.Len(t, srv.requests(), 6)
+}
+
+func TestWalkConcurrentRanges(t *testing.T) {
+	tt := vendorCase{handler: cyberark, n: 7, method: http.MethodPost, path: "/Redrock/query", body: cyberarkBody, cfg: cyberarkCfg, recordsPath: "Result.Results", rowKey: "Row"}
+	srv := serve(t, tt.handler(tt.n))
+	u, _ := url.Parse(srv.URL + tt.path)
+	w := &Walker{Config: tt.cfg, Fetch: jsonFetch(srv.Client(), tt.recordsPath, tt.rowKey), Prefetch: 2}
+	seq := w.Walk(t.Context(), Request{Method: tt.method, URL: u, Body: tt.body})
+	var wg sync.WaitGroup
+	got := make([][]string, 4)
+	for i := range got {
+		wg.Go(func() {
+			for r, err := range seq {
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got[i] = append(got[i], ids([]Response{r})...)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range got {
+		assert.Equal(t, wantIDs(tt.n), got[i], "range %d", i)
+	}
+	assert.Len(t, srv.requests(), 4*4)
 }
 
 // secretURL is a first request whose URL carries credentials that must
