@@ -442,14 +442,14 @@ type TaskName string
 
 // The task names Flexera documents. Deliver uses TaskApplicationRoster.
 const (
-	TaskApplicationRoster    TaskName = "ApplicationRoster"
-	TaskApplicationUsage     TaskName = "ApplicationUsage"
-	TaskApplicationDiscovery TaskName = "ApplicationDiscovery"
-	TaskApplicationConsume   TaskName = "ApplicationConsumption"
-	TaskSsoApplicationUsage  TaskName = "SsoApplicationUsage"
-	TaskSsoApplicationRoster TaskName = "SsoApplicationRoster"
-	TaskApplicationLicense   TaskName = "ApplicationLicense"
-	TaskDiscoveredAppUsage   TaskName = "DiscoveredAppUsage"
+	TaskApplicationRoster      TaskName = "ApplicationRoster"
+	TaskApplicationUsage       TaskName = "ApplicationUsage"
+	TaskApplicationDiscovery   TaskName = "ApplicationDiscovery"
+	TaskApplicationConsumption TaskName = "ApplicationConsumption"
+	TaskSsoApplicationUsage    TaskName = "SsoApplicationUsage"
+	TaskSsoApplicationRoster   TaskName = "SsoApplicationRoster"
+	TaskApplicationLicense     TaskName = "ApplicationLicense"
+	TaskDiscoveredAppUsage     TaskName = "DiscoveredAppUsage"
 )
 
 // LoadType says how Flexera applies a roster: LoadFull replaces it (users
