@@ -352,13 +352,21 @@ func (s *walk) next(req *http.Request, pos position, resp *Response) (next posit
 		if s.total, err = toInt(v); err != nil {
 			return next, true, fmt.Errorf("total_path: %w", err)
 		}
-		known = true
+		if s.total < 0 { // some APIs say -1 for "not counted"
+			s.total = -1
+		} else {
+			known = true
+		}
 	}
 	if v, ok := p.totalPages.get(resp); ok && v != nil {
 		if s.totalPages, err = toInt(v); err != nil {
 			return next, true, fmt.Errorf("total_pages_path: %w", err)
 		}
-		known = true
+		if s.totalPages < 0 { // some APIs say -1 for "not counted"
+			s.totalPages = -1
+		} else {
+			known = true
+		}
 	}
 	if (s.total >= 0 && s.count >= s.total) || (s.totalPages >= 0 && pos.n >= s.totalPages) {
 		return next, true, nil

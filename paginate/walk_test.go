@@ -501,6 +501,12 @@ func TestWalkHeaderSources(t *testing.T) {
 			wantRequests: 3,
 		},
 		{
+			name:         "negative total means not counted: short page rule",
+			cfg:          Config{Type: OffsetLimit, OffsetField: "offset", LimitField: "per_page", PageSize: 3, TotalPath: "header:X-Total-Count"},
+			header:       func(int) http.Header { return http.Header{"X-Total-Count": {"-1"}} },
+			wantRequests: 1,
+		},
+		{
 			name:         "header absent: short page rule",
 			cfg:          Config{Type: OffsetLimit, OffsetField: "offset", LimitField: "per_page", PageSize: 3, TotalPath: "header:X-Total-Count"},
 			header:       func(int) http.Header { return http.Header{} },
