@@ -606,3 +606,16 @@ func mustURL(s string) *url.URL {
 	}
 	return u
 }
+
+func TestSetBodyAndCloneJSON(t *testing.T) {
+	body := map[string]any{"q": "x", "list": []any{map[string]any{"a": 1}}}
+	c := cloneBody(body)
+	require.NoError(t, setBody(c, "Args.Paging.Page", 3))
+	require.NoError(t, setBody(c, "top", "v"))
+	c["list"].([]any)[0].(map[string]any)["a"] = 2
+	assert.Equal(t, map[string]any{"q": "x", "top": "v", "list": []any{map[string]any{"a": 2}}, "Args": map[string]any{"Paging": map[string]any{"Page": 3}}}, c)
+	assert.Equal(t, map[string]any{"q": "x", "list": []any{map[string]any{"a": 1}}}, body, "original untouched")
+	assert.EqualError(t, setBody(c, "q.Page", 1), `request body: "q.Page": "q" is a string, not an object`)
+	var ce error = &ConfigError{Field: "in", Err: errors.New("bad")}
+	assert.Equal(t, "bad", errors.Unwrap(ce).Error())
+}
