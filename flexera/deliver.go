@@ -301,7 +301,39 @@ func truncate(s string, n int) string {
 	return s
 }
 
+// fitsOneJob reports whether send encodes into at most MaxSaaSDataPerJob
+// files. Small rosters are settled from their uncompressed size (every file
+// but the last is closed within one record of the limit); larger ones are
+// encoded once without uploading, so a full load that cannot be delivered
+// fails before anything is sent.
+func (c *Client) fitsOneJob(send []RosterRecord) (bool, error) {
+	var raw, longest int64
+	for _, r := range send {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return false, err
+		}
+		raw += int64(len(b)) + 1
+		longest = max(longest, int64(len(b))+1)
+	}
+	if raw < MaxSaaSDataPerJob*(c.cfg.MaxFileSize-2*longest-256) {
+		return true, nil
+	}
+	files := 0
+	err := encodeFiles(send, c.cfg.MaxFileSize, func(encodedFile) error { files++; return nil })
+	return files <= MaxSaaSDataPerJob, err
+}
+
 func (c *Client) upload(ctx context.Context, req DeliverRequest, rep *DeliveryReport, send []RosterRecord, fileName func(int) string) error {
+	if req.Load == LoadFull {
+		ok, err := c.fitsOneJob(send)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("flexera: roster of %d records: %w (%d files of at most %d bytes); nothing was sent", len(send), ErrTooManyFiles, MaxSaaSDataPerJob, c.cfg.MaxFileSize)
+		}
+	}
 	return encodeFiles(send, c.cfg.MaxFileSize, func(f encodedFile) error {
 		if req.Load == LoadFull && f.index > MaxSaaSDataPerJob {
 			return fmt.Errorf("flexera: roster of %d records: %w (%d files of at most %d bytes); no import job was created", len(send), ErrTooManyFiles, MaxSaaSDataPerJob, c.cfg.MaxFileSize)

@@ -360,6 +360,23 @@ func TestDeliverSplitsFilesAndBatchesJobs(t *testing.T) {
 		}
 	})
 
+	t.Run("compressible full load in one job of several files", func(t *testing.T) {
+		var same []saasconnect.User
+		for i := range 400 {
+			same = append(same, saasconnect.User{Email: fmt.Sprintf("member-%04d@very-long-company-domain.example.com", i), FirstName: "Firstname", LastName: "Lastname-Lastname"})
+		}
+		f := newFake()
+		rep, err := newDeliverClient(t, f, day0, func(c *flexera.Config) { c.MaxFileSize = 2000 }).Deliver(t.Context(),
+			flexera.DeliverRequest{Org: "1", App: "ab"}, flexera.UsersFrom(same))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Files) < 2 || len(rep.Files) > 10 || len(f.jobOrder) != 1 || len(f.sentIDs()) != 400 {
+			t.Fatalf("%d files, %d jobs, %d records; want 2-10 files in 1 job with 400 records", len(rep.Files), len(f.jobOrder), len(f.sentIDs()))
+		}
+		f.check(t)
+	})
+
 	t.Run("full load that needs more than ten files", func(t *testing.T) {
 		f := newFake()
 		path := filepath.Join(t.TempDir(), "s.json")
@@ -367,8 +384,8 @@ func TestDeliverSplitsFilesAndBatchesJobs(t *testing.T) {
 		if !errors.Is(err, flexera.ErrTooManyFiles) {
 			t.Fatalf("err = %v, want ErrTooManyFiles", err)
 		}
-		if len(f.jobOrder) != 0 {
-			t.Fatal("an import job was created")
+		if len(f.jobOrder) != 0 || len(f.dataOrder) != 0 {
+			t.Fatalf("%d SaaSData and %d import jobs created, want none", len(f.dataOrder), len(f.jobOrder))
 		}
 		if _, err := os.Stat(path); !os.IsNotExist(err) {
 			t.Fatal("state written")

@@ -25,7 +25,7 @@ var (
 	ErrRecordTooLarge = errors.New("flexera: record larger than the file size limit")
 	// ErrTooManyFiles: a full load needs more than MaxSaaSDataPerJob files;
 	// it cannot be split over several jobs (each full job would deactivate
-	// the users of the others).
+	// the users of the others). Deliver finds out before sending anything.
 	ErrTooManyFiles = errors.New("flexera: full load needs more files than one import job accepts")
 	// ErrEmptyFullLoad: a full load of zero users would deactivate every
 	// user of the application; Deliver refuses it unless AllowEmptyFull.
