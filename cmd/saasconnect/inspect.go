@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"text/tabwriter"
+
+	"github.com/saasconnect/saasconnect/connector"
+	"github.com/saasconnect/saasconnect/mapping"
+	"github.com/saasconnect/saasconnect/vendors"
+)
+
+// cmdVendors prints the prebuilt vendors.
+func cmdVendors(_ context.Context, e env, args []string) error {
+	fs := newFlags(e, "vendors")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SLUG\tNAME\tSUPPORT\tAUTH\tPAGINATION\tLAST ACTIVITY")
+	for _, t := range vendors.List() {
+		last := t.Activity.LastActivityField
+		if last == "" {
+			last = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Slug, t.Name, t.Support, authLabel(t), t.Pagination.Type, last)
+	}
+	return tw.Flush()
+}
+
+func authLabel(t connector.Template) string {
+	a := t.Auth
+	switch a.Method {
+	case connector.AuthAPIKey:
+		switch {
+		case a.QueryParam != "":
+			return "api_key (query " + a.QueryParam + ")"
+		case a.Header != "" && a.Header != "Authorization":
+			return "api_key (" + a.Header + ")"
+		case a.TokenType != "":
+			return "api_key (" + a.TokenType + ")"
+		}
+		return "api_key"
+	case connector.AuthOAuth2:
+		return "oauth2 (" + a.GrantType + ")"
+	case "":
+		return "none"
+	}
+	return string(a.Method)
+}
+
+// cmdValidate prints every problem of a template, one per line.
+func cmdValidate(_ context.Context, e env, args []string) error {
+	fs := newFlags(e, "validate")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("want exactly one template FILE")
+	}
+	path := fs.Arg(0)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	t, err := connector.ParseTemplate(data)
+	if err == nil {
+		err = t.Validate()
+	}
+	if err == nil {
+		fmt.Fprintf(e.stdout, "%s: ok\n", path)
+		return nil
+	}
+	problems := splitErrors(err)
+	for _, p := range problems {
+		fmt.Fprintf(e.stdout, "%s: %v\n", path, p)
+	}
+	fmt.Fprintf(e.stderr, "%s: %d problem(s)\n", path, len(problems))
+	return errReported
+}
+
+// splitErrors flattens an errors.Join tree into its leaves.
+func splitErrors(err error) []error {
+	var j interface{ Unwrap() []error }
+	if errors.As(err, &j) && err == j.(error) {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, splitErrors(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// cmdSettings prints the settings a template needs.
+func cmdSettings(_ context.Context, e env, args []string) error {
+	fs := newFlags(e, "settings")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("want exactly one template FILE or vendor SLUG")
+	}
+	t, err := loadTemplateArg(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SETTING\tREQUIRED\tSECRET\tDEFAULT\tENVIRONMENT\tDESCRIPTION")
+	for _, s := range t.Settings() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, yesNo(s.Required), yesNo(s.Secret), dash(s.Default), envName(s.Name), s.Description)
+	}
+	return tw.Flush()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// cmdSuggest proposes a response.fields mapping for a sample record.
+func cmdSuggest(_ context.Context, e env, args []string) error {
+	fs := newFlags(e, "suggest")
+	sample := fs.String("sample", "", "a JSON `FILE` holding one vendor record (or a page; the first record is used)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *sample == "" || fs.NArg() > 0 {
+		return usagef("want --sample FILE")
+	}
+	data, err := os.ReadFile(*sample)
+	if err != nil {
+		return err
+	}
+	rec, err := decodeSample(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *sample, err)
+	}
+	suggestions := mapping.Suggest(rec)
+	if len(suggestions) == 0 {
+		return fmt.Errorf("%s: no field looks like a user field", *sample)
+	}
+	tw := tabwriter.NewWriter(e.stderr, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FIELD\tPATH\tCONFIDENCE")
+	fields := map[string]string{}
+	activity := ""
+	for _, s := range suggestions {
+		fmt.Fprintf(tw, "%s\t%s\t%.2f\n", s.Field, s.Path, s.Confidence)
+		if s.Field == "last_activity" {
+			activity = s.Path
+			continue
+		}
+		fields[s.Field] = s.Path
+	}
+	tw.Flush()
+	out := map[string]any{"response": map[string]any{"fields": fields}}
+	if activity != "" {
+		out["activity"] = map[string]any{"type": "user", "last_activity_field": activity}
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// decodeSample decodes a sample record: an object, or the first object of an
+// array, or the first array-of-objects value of an object page.
+func decodeSample(data []byte) (any, error) {
+	var v any
+	if err := decodeJSON(data, &v); err != nil {
+		return nil, err
+	}
+	switch x := v.(type) {
+	case []any:
+		if len(x) == 0 {
+			return nil, errors.New("sample is an empty array")
+		}
+		return x[0], nil
+	case map[string]any:
+		return x, nil
+	}
+	return nil, errors.New("sample is not a JSON object or array")
+}

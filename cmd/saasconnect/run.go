@@ -1,0 +1,265 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/saasconnect/saasconnect"
+	"github.com/saasconnect/saasconnect/connector"
+)
+
+// cmdTest makes one authenticated request.
+func cmdTest(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "test")
+	var src source
+	src.register(fs)
+	verbose := fs.Bool("v", false, "log each HTTP request to stderr")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	t, settings, err := src.load(e)
+	if err != nil {
+		return err
+	}
+	c, err := connector.New(t, instanceName(t, src), settings, logOption(e, *verbose))
+	if err != nil {
+		return err
+	}
+	if err := c.Test(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: ok\n", c.Name())
+	return nil
+}
+
+// runFlags are the flags of the run command.
+type runFlags struct {
+	source
+	format, output string
+	verbose        bool
+	prefetch       int
+	raw            bool
+	deliver        deliverFlags
+}
+
+// cmdRun lists users and writes them out.
+func cmdRun(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "run")
+	var f runFlags
+	f.register(fs)
+	fs.StringVar(&f.format, "format", "jsonl", "output `format`: jsonl, csv or table")
+	fs.StringVar(&f.output, "output", "", "write users to `FILE` (atomically) instead of stdout")
+	fs.BoolVar(&f.verbose, "v", false, "log each HTTP request to stderr")
+	fs.IntVar(&f.prefetch, "prefetch", 1, "pages in flight at once when the total is known")
+	fs.BoolVar(&f.raw, "raw", false, "include each vendor record verbatim (jsonl only)")
+	f.deliver.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	newWriter, ok := formats[f.format]
+	if !ok {
+		return usagef("unknown --format %q (want jsonl, csv or table)", f.format)
+	}
+	if err := f.deliver.check(); err != nil {
+		return err
+	}
+	t, settings, err := f.load(e)
+	if err != nil {
+		return err
+	}
+	c, err := connector.New(t, instanceName(t, f.source), settings,
+		logOption(e, f.verbose),
+		connector.WithPrefetch(f.prefetch),
+		connector.WithRawRecords(f.raw),
+		connector.WithProgress(progressPrinter(e.stderr)),
+	)
+	if err != nil {
+		return err
+	}
+	return runAndWrite(ctx, e, c, newWriter, f.output, &f.deliver)
+}
+
+// runAndWrite runs c, writes its users with the writer to path (or stdout),
+// prints the report to stderr and delivers the users when asked. Only a run
+// that walked the whole listing writes its output file: a failed or
+// cancelled run leaves no half-written file behind.
+func runAndWrite(ctx context.Context, e env, c *connector.Connector, newWriter func(io.Writer) userWriter, path string, d *deliverFlags) error {
+	out, err := openOutput(e, path)
+	if err != nil {
+		return err
+	}
+	defer out.abort()
+	w := newWriter(out)
+	var collected []saasconnect.User
+	report, runErr := c.Run(ctx, func(u saasconnect.User) error {
+		if d.enabled() {
+			collected = append(collected, u)
+		}
+		return w.Write(u)
+	})
+	if err := w.Close(); err != nil && runErr == nil {
+		return err
+	}
+	printReport(e.stderr, report)
+	complete := report.Status == connector.Succeeded || (report.Status == connector.Partial && report.Err == "")
+	if complete {
+		if err := out.commit(); err != nil {
+			return err
+		}
+	} else if path != "" {
+		fmt.Fprintf(e.stderr, "%s not written: the run did not walk the whole listing\n", path)
+	}
+	if runErr != nil {
+		return errReported
+	}
+	if d.enabled() {
+		return deliver(ctx, e, c.Name(), d, collected, report)
+	}
+	return nil
+}
+
+func instanceName(t connector.Template, s source) string {
+	if t.Slug != "" {
+		return t.Slug
+	}
+	if s.template != "" {
+		return strings.TrimSuffix(filepath.Base(s.template), filepath.Ext(s.template))
+	}
+	return "connector"
+}
+
+func logOption(e env, verbose bool) connector.Option {
+	if !verbose {
+		return connector.WithLogger(slog.New(slog.DiscardHandler))
+	}
+	return connector.WithLogger(slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug})))
+}
+
+// progressPrinter reports progress on w at most once a second, plus a line
+// whenever the run had to wait for a rate limit.
+func progressPrinter(w io.Writer) func(connector.Progress) {
+	var (
+		mu    sync.Mutex
+		last  time.Time
+		waits int
+	)
+	return func(p connector.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		now := time.Now()
+		if now.Sub(last) < time.Second && p.RateLimitWaits == waits {
+			return
+		}
+		last, waits = now, p.RateLimitWaits
+		fmt.Fprintf(w, "%s: %d pages, %d users, %d requests, %d retries, %d rate-limit waits (%s)\n",
+			p.Connector, p.Pages, p.Users, p.Requests, p.Retries, p.RateLimitWaits, p.RateLimitWait.Round(time.Millisecond))
+	}
+}
+
+// printReport writes the run report in a human-readable block.
+func printReport(w io.Writer, r connector.Report) {
+	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
+	fmt.Fprintf(tw, "run\t%s: %s\n", r.Connector, r.Status)
+	fmt.Fprintf(tw, "time\t%s (%s)\n", r.Started.Format(time.RFC3339), r.Finished.Sub(r.Started).Round(time.Millisecond))
+	fmt.Fprintf(tw, "requests\t%d (%d retries), %d pages\n", r.Requests, r.Retries, r.Pages)
+	fmt.Fprintf(tw, "records\t%d seen, %d kept, %d filtered, %d unmappable\n", r.Seen, r.Kept, r.Filtered, len(r.RecordErrors))
+	a := r.Activity
+	fmt.Fprintf(tw, "activity\t%d active, %d inactive, %d never, %d unknown\n", a.Active, a.Inactive, a.Never, a.Unknown)
+	if !a.Oldest.IsZero() {
+		fmt.Fprintf(tw, "last activity\t%s .. %s\n", a.Oldest.Format(time.RFC3339), a.Newest.Format(time.RFC3339))
+	}
+	const maxShown = 10
+	for i, re := range r.RecordErrors {
+		if i == maxShown {
+			fmt.Fprintf(tw, "\t… and %d more record errors\n", len(r.RecordErrors)-maxShown)
+			break
+		}
+		fmt.Fprintf(tw, "record error\t%v\n", re)
+	}
+	if r.Err != "" {
+		fmt.Fprintf(tw, "error\t%s\n", r.Err)
+	}
+	tw.Flush()
+}
+
+// output is where users go: stdout, or a temporary file renamed over the
+// target on commit.
+type output struct {
+	io.Writer
+	file   *os.File
+	target string
+	done   bool
+}
+
+func openOutput(e env, path string) (*output, error) {
+	if path == "" {
+		return &output{Writer: e.stdout}, nil
+	}
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	return &output{Writer: f, file: f, target: path}, nil
+}
+
+// commit makes the output visible: the temporary file is synced and renamed
+// over the target.
+func (o *output) commit() error {
+	if o.file == nil {
+		return nil
+	}
+	o.done = true
+	if err := o.file.Sync(); err != nil {
+		o.file.Close()
+		os.Remove(o.file.Name())
+		return err
+	}
+	if err := o.file.Close(); err != nil {
+		os.Remove(o.file.Name())
+		return err
+	}
+	if err := os.Rename(o.file.Name(), o.target); err != nil {
+		os.Remove(o.file.Name())
+		return err
+	}
+	return nil
+}
+
+// abort removes the temporary file unless commit ran.
+func (o *output) abort() {
+	if o.file == nil || o.done {
+		return
+	}
+	o.file.Close()
+	os.Remove(o.file.Name())
+}
+
+// decodeJSON decodes data with numbers kept exact.
+func decodeJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("unexpected data after the JSON value at byte %d", dec.InputOffset())
+	}
+	return nil
+}
