@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"iter"
 	"text/tabwriter"
 	"time"
 
@@ -97,7 +96,7 @@ func deliver(ctx context.Context, e env, name string, d *deliverFlags, users []s
 	if err != nil {
 		return fmt.Errorf("deliver: %w", err)
 	}
-	rep, err := client.Deliver(ctx, req, usersSeq(users))
+	rep, err := client.Deliver(ctx, req, flexera.UsersFrom(users))
 	printDelivery(e, rep)
 	if err != nil {
 		return fmt.Errorf("deliver: %w", err)
@@ -142,15 +141,4 @@ func printDelivery(e env, r flexera.DeliveryReport) {
 		fmt.Fprintf(tw, "took\t%s\n", r.Finished.Sub(r.Started).Round(time.Millisecond))
 	}
 	tw.Flush()
-}
-
-// usersSeq yields the users of a finished run.
-func usersSeq(users []saasconnect.User) iter.Seq2[saasconnect.User, error] {
-	return func(yield func(saasconnect.User, error) bool) {
-		for _, u := range users {
-			if !yield(u, nil) {
-				return
-			}
-		}
-	}
 }

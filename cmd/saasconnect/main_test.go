@@ -395,3 +395,30 @@ func TestScheduleConfig(t *testing.T) {
 		t.Errorf("loadInstances with a broken file: err = %v, want one naming the file", err)
 	}
 }
+
+func TestRunDeliverDryRun(t *testing.T) {
+	t.Parallel()
+	srv, tmpl := fakeVendor(t, connectortest.ServerConfig{Users: 12, PageSize: 5})
+	args, _ := settingArgs(srv)
+	state := filepath.Join(t.TempDir(), "state.json")
+	base := append([]string{"run", "--template", tmpl, "--deliver", "flexera", "--org", "123", "--app", "4af2", "--state", state}, args...)
+
+	r := runCLI(t.Context(), nil, append(base, "--dry-run")...)
+	if r.code != exitOK {
+		t.Fatalf("exit = %d, stderr: %s", r.code, r.stderr)
+	}
+	u, _ := srv.User(0)
+	for _, want := range []string{"dry run", `"uniqueId"`, u.Email, "ApplicationRoster"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("dry run stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if _, err := os.Stat(state); !os.IsNotExist(err) {
+		t.Errorf("a dry run wrote the state file (err %v)", err)
+	}
+
+	r = runCLI(t.Context(), nil, base...)
+	if r.code != exitFailure || !strings.Contains(r.stderr, "FLEXERA_REFRESH_TOKEN") {
+		t.Errorf("delivery without credentials: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
