@@ -2,6 +2,8 @@ package connector
 
 import (
 	"time"
+
+	"github.com/saasconnect/saasconnect/activity"
 )
 
 // RunStatus is the outcome of a [Connector.Run].
@@ -40,7 +42,7 @@ type Report struct {
 	// reading "page P, record R: ..." (1-based page, 0-based record index).
 	RecordErrors []error
 	// Activity summarises the kept users' activity.
-	Activity ActivitySummary
+	Activity activity.Summary
 	// Err is the run's error message, redacted; empty when Status is Succeeded.
 	Err string
 }

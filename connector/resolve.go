@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 )
 
@@ -163,6 +162,9 @@ func placeholderParts(tmpl string) []urlPart {
 	return parts
 }
 
+// errURLCredentials: a URL carries user info.
+var errURLCredentials = errors.New("credentials in the URL")
+
 // expandURL fills a URL template's placeholders: a leading one verbatim, one
 // in the host verbatim (it must not hold / ? # @ or spaces), one in the path
 // with url.PathEscape, one in the query or fragment with url.QueryEscape.
@@ -201,20 +203,7 @@ func expandURL(tmpl string, vals map[string]string) (*url.URL, error) {
 		return nil, fmt.Errorf("URL %q after filling its settings does not parse: %v", tmpl, perr)
 	}
 	if u.User != nil {
-		return nil, fmt.Errorf("URL %q holds credentials (user info) after filling its settings: put them in the auth settings", tmpl)
+		return nil, fmt.Errorf("URL %q: %w (user info) after filling its settings: put them in the auth settings", tmpl, errURLCredentials)
 	}
 	return u, nil
-}
-
-// placeholderNames lists the distinct placeholders of strings, in order.
-func placeholderNames(ss ...string) []string {
-	var names []string
-	for _, s := range ss {
-		for _, n := range placeholders(s) {
-			if !slices.Contains(names, n) {
-				names = append(names, n)
-			}
-		}
-	}
-	return names
 }

@@ -147,7 +147,7 @@ func TestExpandURL(t *testing.T) {
 		{tmpl: "{base_url}/search?q={q}&org={org}", want: "https://api.example.com/v2/search?q=x%26y%3Dz&org=a+b%2Fc"},
 		{tmpl: "https://{host}.okta.com/api/v1/users", want: "https://acme.okta.com/api/v1/users"},
 		{tmpl: "https://{bad}.okta.com/api", wantErr: `setting "bad" is used in the host`},
-		{tmpl: "https://u:p@{host}.example.com/", wantErr: "holds credentials"},
+		{tmpl: "https://u:p@{host}.example.com/", wantErr: "credentials in the URL"},
 	}
 	for _, tt := range tests {
 		u, err := expandURL(tt.tmpl, vals)

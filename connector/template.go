@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/saasconnect/saasconnect/filter"
 	"github.com/saasconnect/saasconnect/paginate"
 )
 
@@ -41,13 +42,13 @@ type Template struct {
 	// Settings() adds the ones its auth method implies.
 	Declared []Setting `json:"settings,omitempty"`
 
-	Auth       AuthSpec          `json:"auth,omitzero"`
-	Request    RequestSpec       `json:"request"`
-	Pagination paginate.Config   `json:"pagination,omitzero"`
-	Response   ResponseSpec      `json:"response"`
-	Filters    []FilterCondition `json:"filters,omitempty"`
-	Activity   ActivitySpec      `json:"activity,omitzero"`
-	RateLimit  RateLimit         `json:"rate_limit,omitzero"`
+	Auth       AuthSpec           `json:"auth,omitzero"`
+	Request    RequestSpec        `json:"request"`
+	Pagination paginate.Config    `json:"pagination,omitzero"`
+	Response   ResponseSpec       `json:"response"`
+	Filters    []filter.Condition `json:"filters,omitempty"`
+	Activity   ActivitySpec       `json:"activity,omitzero"`
+	RateLimit  RateLimit          `json:"rate_limit,omitzero"`
 	// RetryOn lists extra statuses (400-599) that mean "throttled, retry",
 	// on top of 429, 502, 503 and 504.
 	RetryOn []int `json:"retry_on,omitempty"`
@@ -144,7 +145,7 @@ type ActivitySpec struct {
 	// Application names the app the activity belongs to (default: the
 	// template's Name).
 	Application string `json:"application,omitempty"`
-	// InactiveAfter is a Go duration ("720h"); default 30 days.
+	// InactiveAfter is a Go duration ("720h") or days ("90d"); default 30 days.
 	InactiveAfter string `json:"inactive_after,omitempty"`
 }
 
@@ -182,8 +183,9 @@ func ParseTemplate(data []byte) (Template, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return t, &TemplateError{Err: jsonSyntaxError(data, err)}
 	}
+	end := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
-		off := dec.InputOffset()
+		off := end + int64(len(data[end:])-len(bytes.TrimLeft(data[end:], " \t\r\n")))
 		return t, &TemplateError{Err: fmt.Errorf("unexpected data after the template at byte offset %d (%s)", off, lineCol(data, off))}
 	}
 	if _, ok := doc.(map[string]any); !ok {
@@ -218,7 +220,8 @@ func jsonSyntaxError(data []byte, err error) error {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		return fmt.Errorf("invalid JSON at byte offset %d (%s): %w", se.Offset, lineCol(data, se.Offset), err)
+		// Offset counts the offending byte; line and column point at it.
+		return fmt.Errorf("invalid JSON at byte offset %d (%s): %w", se.Offset, lineCol(data, se.Offset-1), err)
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		off := int64(len(data))
 		return fmt.Errorf("invalid JSON: unexpected end at byte offset %d (%s)", off, lineCol(data, off))
@@ -326,21 +329,4 @@ func joinPath(path, key string) string {
 		return key
 	}
 	return path + "." + key
-}
-
-// Validate reports every problem in t at once, as an errors.Join of
-// *TemplateError, each naming the JSON path of the problem. (Thin for now:
-// the full checks land with the mapping and filter packages.)
-func (t Template) Validate() error {
-	var errs []error
-	if t.Version != TemplateVersion {
-		errs = append(errs, &TemplateError{Path: "version", Err: fmt.Errorf("unsupported version %d (this package reads version %d)", t.Version, TemplateVersion)})
-	}
-	if strings.TrimSpace(t.Request.UsersURL) == "" {
-		errs = append(errs, &TemplateError{Path: "request.users_url", Err: errors.New("missing: the URL of the users listing is required")})
-	}
-	if err := t.Pagination.Validate(); err != nil {
-		errs = append(errs, &TemplateError{Path: "pagination", Err: err})
-	}
-	return errors.Join(errs...)
 }

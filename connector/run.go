@@ -1,0 +1,271 @@
+package connector
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/saasconnect/saasconnect"
+	"github.com/saasconnect/saasconnect/activity"
+	"github.com/saasconnect/saasconnect/internal/transport"
+	"github.com/saasconnect/saasconnect/paginate"
+)
+
+// maxRecordErrors caps Report.RecordErrors; the rest are counted in a final
+// error.
+const maxRecordErrors = 1000
+
+// errStop ends a walk because the consumer stopped.
+var errStop = errors.New("stopped by the consumer")
+
+// walkState is what one walk counts.
+type walkState struct {
+	stats      transport.Stats
+	pages      int
+	seen, kept int
+	filtered   int
+	recordErrs []error
+	dropped    int // record errors beyond maxRecordErrors
+	summary    activity.Summary
+}
+
+func (s *walkState) recordError(page, rec int, err error) {
+	if len(s.recordErrs) < maxRecordErrors {
+		s.recordErrs = append(s.recordErrs, fmt.Errorf("page %d, record %d: %w", page, rec, err))
+		return
+	}
+	s.dropped++
+}
+
+func (s *walkState) allRecordErrors() []error {
+	if s.dropped == 0 {
+		return s.recordErrs
+	}
+	return append(s.recordErrs[:len(s.recordErrs):len(s.recordErrs)], fmt.Errorf("and %d more records could not be mapped", s.dropped))
+}
+
+// Users returns an iterator over the vendor's users, in the vendor's order.
+// Records the filters reject are skipped; records that cannot be mapped are
+// skipped too and reported at the end.
+//
+// The iterator yields at most one error, last, with a zero User: the error
+// that stopped the walk (wrapping *HTTPError, ErrCursorLoop, ctx's error,
+// ...), or, after every user was yielded, an error listing the records that
+// could not be mapped. Breaking out of the loop stops the walk with no
+// further request. It is reusable: each range walks the listing again. Users
+// are not retained: memory stays flat in the number of users.
+func (c *Connector) Users(ctx context.Context) iter.Seq2[saasconnect.User, error] {
+	return func(yield func(saasconnect.User, error) bool) {
+		var st walkState
+		err := c.walk(ctx, &st, func(u saasconnect.User) bool { return yield(u, nil) })
+		switch {
+		case errors.Is(err, errStop):
+			return
+		case err != nil:
+			yield(saasconnect.User{}, err)
+		case len(st.recordErrs) > 0:
+			yield(saasconnect.User{}, c.recordErrors(&st))
+		}
+	}
+}
+
+func (c *Connector) recordErrors(st *walkState) error {
+	errs := st.allRecordErrors()
+	n := len(st.recordErrs) + st.dropped
+	return c.wrap(fmt.Errorf("%d of %d records could not be mapped: %w", n, st.seen, errors.Join(errs...)))
+}
+
+// Run walks the listing, calls each for every user, and returns the run's
+// Report. each is called sequentially from the calling goroutine; an error
+// from each stops the run.
+//
+// The returned error is nil only when Report.Status is Succeeded: the whole
+// listing was walked and every record was mapped. Otherwise Status is
+// Partial (some users were delivered before the failure, or some records
+// could not be mapped and were skipped: see Report.RecordErrors), Failed
+// (nothing was delivered) or Cancelled (ctx ended the run), and the error
+// says why. A run that stopped early is never Succeeded.
+func (c *Connector) Run(ctx context.Context, each func(saasconnect.User) error) (Report, error) {
+	rep := Report{Connector: c.name, Started: c.opts.now()}
+	var st walkState
+	var eachErr error
+	err := c.walk(ctx, &st, func(u saasconnect.User) bool {
+		if eachErr = each(u); eachErr != nil {
+			return false
+		}
+		return true
+	})
+	if eachErr != nil {
+		err = c.wrap(fmt.Errorf("stopped by the caller after %d users: %w", st.kept, eachErr))
+	}
+	snap := st.stats.Snapshot()
+	rep.Finished = c.opts.now()
+	rep.Requests, rep.Retries, rep.Pages = snap.Requests, snap.Retries, st.pages
+	rep.Seen, rep.Kept, rep.Filtered = st.seen, st.kept, st.filtered
+	rep.RecordErrors = st.allRecordErrors()
+	rep.Activity = st.summary
+	switch {
+	case err == nil && len(rep.RecordErrors) == 0:
+		rep.Status = Succeeded
+	case err == nil:
+		rep.Status = Partial
+		err = c.recordErrors(&st)
+	case ctx.Err() != nil:
+		rep.Status = Cancelled
+	case st.kept > 0 || len(rep.RecordErrors) > 0:
+		rep.Status = Partial
+	default:
+		rep.Status = Failed
+	}
+	if err != nil {
+		rep.Err = err.Error() // already redacted by wrap
+	}
+	return rep, err
+}
+
+// walk runs the pipeline: pages -> filters -> mapping -> activity -> emit.
+// It returns errStop when emit returned false, the (redacted, wrapped) walk
+// error, or nil.
+func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconnect.User) bool) error {
+	ctx = transport.WithStats(ctx, &st.stats)
+	var raws sync.Map // *url.URL -> []json.RawMessage, when WithRawRecords
+	w := paginate.Walker{Config: c.pagination, Fetch: c.fetch(&raws), Prefetch: c.opts.prefetch}
+	for resp, err := range w.Walk(ctx, c.first) {
+		if err != nil {
+			return c.wrap(err)
+		}
+		st.pages++
+		var raw []json.RawMessage
+		if c.opts.raw {
+			if v, ok := raws.LoadAndDelete(resp.URL); ok {
+				raw = v.([]json.RawMessage)
+			}
+		}
+		for i, rec := range resp.Records {
+			st.seen++
+			if c.pred != nil && !c.pred.Match(rec) {
+				st.filtered++
+				continue
+			}
+			u, err := c.mapper.Map(rec)
+			if err != nil {
+				st.recordError(st.pages, i, err)
+				continue
+			}
+			u.Activity = c.classifier.Classify(u.LastActivity, c.reported)
+			u.Application = c.application
+			u.Connector = c.name
+			if i < len(raw) {
+				u.Raw = raw[i]
+			}
+			if !emit(u) {
+				return errStop
+			}
+			st.summary.Add(u)
+			st.kept++
+		}
+		if c.opts.progress != nil {
+			snap := st.stats.Snapshot()
+			c.opts.progress(Progress{
+				Connector: c.name, Pages: st.pages, Seen: st.seen, Users: st.kept,
+				Requests: snap.Requests, Retries: snap.Retries,
+				RateLimitWaits: snap.RateLimitWaits, RateLimitWait: snap.RateLimitWait,
+				RetryWait: snap.RetryWait,
+			})
+		}
+	}
+	return nil
+}
+
+// fetch returns the paginate.FetchPage that sends one page request through
+// the stack, turns non-2xx statuses into *HTTPError, and decodes the body.
+// It is safe for concurrent use (prefetch).
+func (c *Connector) fetch(raws *sync.Map) paginate.FetchPage {
+	return func(ctx context.Context, req *http.Request) (paginate.Response, error) {
+		resp, err := c.client.Do(req)
+		if err != nil {
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				ue.URL = c.redact.RawURL(ue.URL)
+			}
+			return paginate.Response{}, err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			return paginate.Response{}, c.httpError(req, resp)
+		}
+		page, err := decodePage(resp.Body, c.opts.maxBody, c.records, c.opts.raw)
+		if err != nil {
+			return paginate.Response{}, err
+		}
+		if c.opts.raw {
+			raws.Store(req.URL, page.Raw)
+		}
+		return paginate.Response{URL: req.URL, StatusCode: resp.StatusCode, Header: resp.Header, Body: page.Body, Records: page.Records}, nil
+	}
+}
+
+// maxErrorBody caps HTTPError.Body.
+const maxErrorBody = 2 << 10
+
+// httpError builds the *HTTPError for a non-2xx response.
+func (c *Connector) httpError(req *http.Request, resp *http.Response) *HTTPError {
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	e := &HTTPError{
+		Method:     req.Method,
+		URL:        c.redact.URL(req.URL),
+		StatusCode: resp.StatusCode,
+		Body:       []byte(c.redact.String(string(b))),
+	}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable || c.tmplRetryOn(resp.StatusCode) {
+		if d, ok := transport.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			e.RetryAfter = d
+		}
+	}
+	return e
+}
+
+func (c *Connector) tmplRetryOn(status int) bool {
+	for _, s := range c.tmpl.RetryOn {
+		if s == status {
+			return true
+		}
+	}
+	return false
+}
+
+// runError is an error whose message has been redacted; it keeps the chain
+// for errors.Is and errors.As.
+type runError struct {
+	msg string
+	err error
+}
+
+func (e *runError) Error() string { return e.msg }
+func (e *runError) Unwrap() error { return e.err }
+
+// wrap prefixes err with the connector name, tidies paginate's page errors
+// and redacts every secret value from the message.
+func (c *Connector) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	var pe *paginate.PageError
+	var he *HTTPError
+	if errors.As(err, &pe) && errors.As(pe.Err, &he) {
+		// The HTTPError names the method and URL already.
+		msg = fmt.Sprintf("page %d: %s", pe.Page, he.Error())
+	} else if pe != nil {
+		msg = strings.TrimPrefix(msg, "paginate: ")
+	}
+	return &runError{msg: c.redact.String(fmt.Sprintf("connector %q: %s", c.name, msg)), err: err}
+}

@@ -1,0 +1,74 @@
+package connector
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/saasconnect/saasconnect/paginate"
+)
+
+// TestNoSecretsAnywhere runs failing and succeeding runs for every auth
+// method, with the vendor echoing credentials back in error bodies, and
+// checks that no secret reaches an error, a log line or a Report.
+func TestNoSecretsAnywhere(t *testing.T) {
+	// The vendor echoes every credential back in its error bodies.
+	echo := fmt.Sprintf(`{"error":"bad request from key=%s pw=%s cs=%s login=%s"}`, testAPIKey, testPassword, testClientSecret, testLoginSecret)
+	for _, am := range []AuthMethod{AuthNone, AuthAPIKey, AuthBasic, AuthOAuth2, AuthSession} {
+		for _, scenario := range []string{"ok", "echoing 400", "truncated", "api key in query"} {
+			t.Run(string(am)+"/"+scenario, func(t *testing.T) {
+				f := newFakeVendor(t, 7, paginate.PageNumber, am)
+				srv := f.server()
+				tmpl := f.template(srv.URL)
+				settings := f.settings()
+				switch scenario {
+				case "echoing 400":
+					f.faults[2] = []fault{{status: 400, body: echo}}
+				case "truncated":
+					f.truncate[2] = true
+				case "api key in query":
+					if am != AuthAPIKey {
+						t.Skip()
+					}
+					tmpl.Auth = AuthSpec{Method: AuthAPIKey, QueryParam: "token"}
+					f.faults[3] = []fault{{status: 503}, {status: 500, body: echo}}
+				}
+				var logs logSink
+				c, err := New(tmpl, "sec", settings, WithLogger(logs.logger()), WithRetry(RetryPolicy{MinWait: 1, MaxWait: 1}))
+				require.NoError(t, err)
+				_, rep, runErr := collect(t, c, t.Context())
+				var texts []string
+				if runErr != nil {
+					texts = append(texts, runErr.Error(), fmt.Sprintf("%+v", runErr), fmt.Sprintf("%#v", runErr))
+				}
+				for _, e := range rep.RecordErrors {
+					texts = append(texts, e.Error())
+				}
+				repJSON, _ := json.Marshal(rep)
+				texts = append(texts, fmt.Sprintf("%+v", rep), string(repJSON), logs.String(), fmt.Sprintf("%+v", c))
+				if testErr := c.Test(t.Context()); testErr != nil {
+					texts = append(texts, testErr.Error())
+				}
+				for _, err := range c.Users(t.Context()) {
+					if err != nil {
+						texts = append(texts, err.Error())
+					}
+				}
+				var given []string
+				for _, v := range settings {
+					given = append(given, v)
+				}
+				for _, text := range texts {
+					for _, sec := range given {
+						if sec == "admin" || sec == "client-1" { // user names and client IDs are not secret
+							continue
+						}
+						require.NotContains(t, text, sec)
+					}
+				}
+			})
+		}
+	}
+}

@@ -1,0 +1,418 @@
+package connector
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/saasconnect/saasconnect/activity"
+	"github.com/saasconnect/saasconnect/auth"
+	"github.com/saasconnect/saasconnect/filter"
+	"github.com/saasconnect/saasconnect/internal/jsonpath"
+	"github.com/saasconnect/saasconnect/internal/transport"
+	"github.com/saasconnect/saasconnect/mapping"
+	"github.com/saasconnect/saasconnect/paginate"
+)
+
+// settingNameRE is what a setting name may look like.
+var settingNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
+
+// Validate reports every problem in t at once, as an errors.Join of
+// *TemplateError, each naming the JSON path of the problem
+// ("request.users_url", "pagination.cursor_path", "filters[1].operator",
+// "response.fields.email"). It returns nil when New can compile t.
+//
+// It checks: the version; setting names; the auth method and the fields it
+// needs (token_url, grant_type and client_auth for oauth2; login_url and
+// token_path for session) and no fields it does not use; users_url present,
+// without credentials (user info or secret-looking query parameters); that
+// every {placeholder} names a declared or auth-implied setting; the
+// pagination block; records_path and every mapped path; status_values
+// targets and time_format; filters; activity; rate_limit; retry_on.
+func (t Template) Validate() error {
+	v := &validator{t: t}
+	v.general()
+	v.settings()
+	v.auth()
+	v.request()
+	v.placeholders()
+	v.pagination()
+	v.response()
+	v.filters()
+	v.activity()
+	v.limits()
+	return errors.Join(v.errs...)
+}
+
+type validator struct {
+	t    Template
+	errs []error
+}
+
+func (v *validator) add(path string, format string, args ...any) {
+	v.errs = append(v.errs, &TemplateError{Path: path, Err: fmt.Errorf(format, args...)})
+}
+
+func (v *validator) addErr(path string, err error) {
+	v.errs = append(v.errs, &TemplateError{Path: path, Err: err})
+}
+
+func (v *validator) general() {
+	t := v.t
+	if t.Version != TemplateVersion {
+		v.add("version", "unsupported version %d (this package reads version %d)", t.Version, TemplateVersion)
+	}
+	switch t.Support {
+	case "", "full", "partial":
+	default:
+		v.add("support", "unknown value %q (want full or partial)", t.Support)
+	}
+	if t.DocsURL != "" {
+		if u, err := url.Parse(t.DocsURL); err != nil || !u.IsAbs() {
+			v.add("docs_url", "not an absolute URL")
+		}
+	}
+}
+
+func (v *validator) settings() {
+	seen := map[string]bool{}
+	for i, s := range v.t.Declared {
+		path := fmt.Sprintf("settings[%d].name", i)
+		switch {
+		case s.Name == "":
+			v.add(path, "missing")
+		case !settingNameRE.MatchString(s.Name):
+			v.add(path, "%q is not a valid setting name (letters, digits, _ . -; not starting with a digit)", s.Name)
+		case seen[s.Name]:
+			v.add(path, "setting %q is declared twice", s.Name)
+		}
+		seen[s.Name] = true
+		if s.Default != "" && secretName(s.Name) || s.Default != "" && s.Secret {
+			v.add(fmt.Sprintf("settings[%d].default", i), "a secret setting must not have a default (credentials do not belong in a template)")
+		}
+	}
+}
+
+// authFields lists the auth keys each method uses.
+var authFields = map[AuthMethod][]string{
+	AuthNone:    {},
+	AuthAPIKey:  {"token_type", "header", "query_param"},
+	AuthBasic:   {},
+	AuthOAuth2:  {"grant_type", "token_url", "scope", "client_auth"},
+	AuthSession: {"login_url", "login_method", "login_body", "login_format", "token_path", "header", "token_type", "expires_in"},
+}
+
+func (v *validator) auth() {
+	a := v.t.Auth
+	method := a.Method
+	if method == "" {
+		method = AuthNone
+	}
+	uses, ok := authFields[method]
+	if !ok {
+		v.add("auth.method", "unknown method %q (want none, api_key, basic, oauth2 or session)", a.Method)
+		return
+	}
+	given := map[string]bool{
+		"token_type": a.TokenType != "", "header": a.Header != "", "query_param": a.QueryParam != "",
+		"grant_type": a.GrantType != "", "token_url": a.TokenURL != "", "scope": a.Scope != "",
+		"client_auth": a.ClientAuth != "", "login_url": a.LoginURL != "", "login_method": a.LoginMethod != "",
+		"login_body": a.LoginBody != nil, "login_format": a.LoginFormat != "", "token_path": a.TokenPath != "",
+		"expires_in": a.ExpiresIn != "",
+	}
+	for _, k := range sortedKeys(given) {
+		if given[k] && !slices.Contains(uses, k) {
+			v.add("auth."+k, "not used by auth method %q", method)
+		}
+	}
+	switch method {
+	case AuthAPIKey:
+		if a.Header != "" && a.QueryParam != "" {
+			v.add("auth.query_param", "set either header or query_param, not both")
+		}
+		if a.QueryParam != "" && a.TokenType != "" {
+			v.add("auth.token_type", "a token type cannot be sent in a query parameter")
+		}
+		v.headerName("auth.header", a.Header)
+	case AuthOAuth2:
+		switch auth.GrantType(a.GrantType) {
+		case auth.GrantClientCredentials, auth.GrantPassword, auth.GrantRefreshToken:
+		case "":
+			v.add("auth.grant_type", "missing (want client_credentials, password or refresh_token)")
+		default:
+			v.add("auth.grant_type", "unknown grant type %q (want client_credentials, password or refresh_token)", a.GrantType)
+		}
+		if a.TokenURL == "" {
+			v.add("auth.token_url", "missing: oauth2 needs the token endpoint")
+		} else {
+			v.url("auth.token_url", a.TokenURL)
+		}
+		switch auth.ClientAuth(a.ClientAuth) {
+		case auth.ClientAuthHeader, auth.ClientAuthBody:
+		case "":
+			v.add("auth.client_auth", "missing (want header for HTTP Basic, or body for form fields)")
+		default:
+			v.add("auth.client_auth", "unknown value %q (want header or body)", a.ClientAuth)
+		}
+	case AuthSession:
+		if a.LoginURL == "" {
+			v.add("auth.login_url", "missing: session auth needs the login endpoint")
+		} else {
+			v.url("auth.login_url", a.LoginURL)
+		}
+		switch {
+		case a.TokenPath == "":
+			v.add("auth.token_path", "missing: where the login response holds the token (a JSON path, or header:<Name>)")
+		case strings.HasPrefix(a.TokenPath, "header:"):
+			if name := strings.TrimPrefix(a.TokenPath, "header:"); !validHeaderName(name) {
+				v.add("auth.token_path", "%q is not a valid header name", name)
+			}
+		default:
+			if _, err := jsonpath.Compile(a.TokenPath); err != nil {
+				v.addErr("auth.token_path", err)
+			}
+		}
+		switch a.LoginFormat {
+		case "", "json", "form":
+		default:
+			v.add("auth.login_format", "unknown format %q (want json or form)", a.LoginFormat)
+		}
+		if a.LoginMethod != "" && a.LoginMethod != http.MethodPost && a.LoginMethod != http.MethodGet && a.LoginMethod != http.MethodPut {
+			v.add("auth.login_method", "unsupported method %q (want POST, GET or PUT)", a.LoginMethod)
+		}
+		if d, err := parseDuration(a.ExpiresIn); err != nil || d < 0 {
+			v.add("auth.expires_in", "%q is not a positive duration like \"1h\" or \"30m\"", a.ExpiresIn)
+		}
+		v.headerName("auth.header", a.Header)
+	}
+}
+
+func (v *validator) headerName(path, h string) {
+	if h != "" && !validHeaderName(h) {
+		v.add(path, "%q is not a valid header name", h)
+	}
+}
+
+func validHeaderName(h string) bool {
+	if h == "" {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// url checks a URL template: it must parse once its placeholders are filled,
+// be absolute (or start with a placeholder that makes it so), use https (or
+// http to a loopback host), and hold no credentials.
+func (v *validator) url(path, tmpl string) {
+	sample := map[string]string{}
+	parts := placeholderParts(tmpl)
+	for i, name := range placeholders(tmpl) {
+		switch parts[i] {
+		case partLeading:
+			sample[name] = "https://placeholder.invalid"
+		default:
+			sample[name] = "x"
+		}
+	}
+	u, err := expandURL(tmpl, sample)
+	if err != nil {
+		if errors.Is(err, errURLCredentials) {
+			v.add(path, "credentials in the URL (user info): put them in the auth settings")
+			return
+		}
+		v.addErr(path, err)
+		return
+	}
+	if err := transport.CheckURL(u); err != nil {
+		v.add(path, "%s", strings.ReplaceAll(err.Error(), "placeholder.invalid", "{…}"))
+	}
+	for k := range u.Query() {
+		if transport.SecretParam(k) {
+			v.add(path, "credentials in the URL: query parameter %q looks like a secret; use auth (api_key with query_param) instead", k)
+		}
+	}
+}
+
+func (v *validator) request() {
+	r := v.t.Request
+	if strings.TrimSpace(r.UsersURL) == "" {
+		v.add("request.users_url", "missing: the URL of the users listing is required")
+	} else {
+		v.url("request.users_url", r.UsersURL)
+	}
+	switch strings.ToUpper(r.Method) {
+	case "", http.MethodGet:
+		if r.Body != nil {
+			v.add("request.body", "a body needs method POST")
+		}
+	case http.MethodPost:
+	default:
+		v.add("request.method", "unsupported method %q (want GET or POST)", r.Method)
+	}
+	for _, k := range sortedKeys(r.Headers) {
+		if !validHeaderName(k) {
+			v.add(joinPath("request.headers", k), "not a valid header name")
+		}
+		if (strings.EqualFold(k, "Authorization") || transport.SecretParam(k)) && len(placeholders(r.Headers[k])) == 0 {
+			v.add(joinPath("request.headers", k), "credentials in the template: use auth, or a {placeholder} naming a secret setting")
+		}
+	}
+	for _, k := range sortedKeys(r.Query) {
+		if transport.SecretParam(k) {
+			v.add(joinPath("request.query", k), "credentials in the URL: query parameter %q looks like a secret; use auth (api_key with query_param) instead", k)
+		}
+	}
+}
+
+// placeholders checks that every {placeholder} names a setting.
+func (v *validator) placeholders() {
+	t := v.t
+	known := map[string]bool{}
+	for _, s := range t.Settings() {
+		known[s.Name] = true
+	}
+	check := func(path string, names []string) {
+		for _, n := range names {
+			if !known[n] {
+				v.add(path, "placeholder {%s} names no declared or auth-implied setting", n)
+			}
+		}
+	}
+	check("request.users_url", placeholders(t.Request.UsersURL))
+	for _, k := range sortedKeys(t.Request.Headers) {
+		check(joinPath("request.headers", k), placeholders(t.Request.Headers[k]))
+	}
+	for _, k := range sortedKeys(t.Request.Query) {
+		check(joinPath("request.query", k), placeholders(t.Request.Query[k]))
+	}
+	if t.Request.Body != nil {
+		check("request.body", valuePlaceholders(map[string]any(t.Request.Body)))
+	}
+	check("auth.token_url", placeholders(t.Auth.TokenURL))
+	check("auth.login_url", placeholders(t.Auth.LoginURL))
+	check("auth.scope", placeholders(t.Auth.Scope))
+	for i, s := range t.Declared {
+		check(fmt.Sprintf("settings[%d].default", i), placeholders(s.Default))
+	}
+}
+
+func (v *validator) pagination() {
+	err := v.t.Pagination.Validate()
+	if err == nil {
+		return
+	}
+	for _, e := range unjoin(err) {
+		var ce *paginate.ConfigError
+		if errors.As(e, &ce) {
+			v.addErr(joinPath("pagination", ce.Field), ce.Err)
+		} else {
+			v.addErr("pagination", e)
+		}
+	}
+}
+
+func (v *validator) response() {
+	t := v.t
+	if _, err := jsonpath.Compile(t.Response.RecordsPath); err != nil {
+		v.addErr("response.records_path", err)
+	}
+	if len(t.Response.Fields) == 0 {
+		v.add("response.fields", "missing: map at least id or email")
+		return
+	}
+	_, err := mapping.Compile(mapping.Spec{
+		Fields:            t.Response.Fields,
+		StatusValues:      t.Response.StatusValues,
+		TimeFormat:        t.Response.TimeFormat,
+		LastActivityField: t.Activity.LastActivityField,
+	})
+	for _, e := range unjoin(err) {
+		var fe *mapping.FieldError
+		if !errors.As(e, &fe) {
+			v.addErr("response", e)
+			continue
+		}
+		switch {
+		case errors.Is(fe.Err, mapping.ErrNoIdentityField):
+			v.add("response.fields", "map at least id or email (a user needs an identity)")
+		case fe.Field == "last_activity_field":
+			v.addErr("activity.last_activity_field", fe.Err)
+		case fe.Field == "time_format", fe.Field == "status_values", strings.HasPrefix(fe.Field, "status_values["):
+			v.addErr("response."+fe.Field, fe.Err)
+		default:
+			v.addErr(joinPath("response.fields", fe.Field), fe.Err)
+		}
+	}
+}
+
+func (v *validator) filters() {
+	if len(v.t.Filters) == 0 {
+		return
+	}
+	_, err := filter.Compile(v.t.Filters...)
+	for _, e := range unjoin(err) {
+		var ce *filter.ConditionError
+		if errors.As(e, &ce) {
+			path := fmt.Sprintf("filters[%d]", ce.Index)
+			if ce.Key != "" {
+				path += "." + ce.Key
+			}
+			v.addErr(path, ce.Err)
+		} else {
+			v.addErr("filters", e)
+		}
+	}
+}
+
+func (v *validator) activity() {
+	a := v.t.Activity
+	switch a.Type {
+	case "", "user":
+	default:
+		v.add("activity.type", "unknown type %q (want user)", a.Type)
+	}
+	if _, err := activity.ParseInactiveAfter(a.InactiveAfter); err != nil {
+		v.addErr("activity.inactive_after", err)
+	}
+}
+
+func (v *validator) limits() {
+	rl := v.t.RateLimit
+	if rl != (RateLimit{}) {
+		if rl.Requests <= 0 {
+			v.add("rate_limit.requests", "must be positive, got %d", rl.Requests)
+		}
+		if d, err := parseDuration(rl.Per); err != nil || d <= 0 {
+			v.add("rate_limit.per", "%q is not a positive duration like \"1m\"", rl.Per)
+		}
+		if rl.Burst < 0 {
+			v.add("rate_limit.burst", "must not be negative, got %d", rl.Burst)
+		}
+	}
+	for i, s := range v.t.RetryOn {
+		if s < 400 || s > 599 {
+			v.add(fmt.Sprintf("retry_on[%d]", i), "status %d is out of range (400-599)", s)
+		}
+	}
+}
+
+// unjoin flattens an errors.Join tree one level.
+func unjoin(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
