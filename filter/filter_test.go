@@ -98,6 +98,11 @@ func TestMatch(t *testing.T) {
 		{"smartsheet", Condition{"id", Contains, "940"}, false}, // numbers are not strings
 		{"smartsheet", Condition{"email", Contains, 42}, false},
 		{"smartsheet", Condition{"missing", Contains, "x"}, false},
+		{"float", Condition{"s", Contains, 3.0}, true},                 // number value as text
+		{"float", Condition{"s", Contains, json.Number("3")}, true},    // json.Number value as text
+		{"webex", Condition{"loginEnabled", Contains, true}, true},     // bool value as text
+		{"smartsheet", Condition{"email", Contains, int64(42)}, false}, // other Go numbers
+		{"scim", Condition{"emails", Contains, "x"}, false},            // array of objects
 		// exists / not_exists
 		{"okta", Condition{"profile.department", Exists, nil}, true},
 		{"okta", Condition{"lastLogin", Exists, nil}, false}, // null counts as absent

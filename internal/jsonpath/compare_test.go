@@ -100,3 +100,5 @@ func TestNumber(t *testing.T) {
 		t.Errorf("Number(0.25) = %v %v", f, ok)
 	}
 }
+
+func jsonNumber(s string) json.Number { return json.Number(s) }

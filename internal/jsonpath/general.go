@@ -34,9 +34,25 @@ var language = gval.NewLanguage(
 	gval.Text(), // =~ and !~ (its other operators are shadowed by ours)
 	pjsonpath.Language(),
 	// Later prefix extensions win: single-quoted strings ('work'), which
-	// gval scans as character literals.
+	// gval scans as character literals; integer literals as int64, so that
+	// @.id == 12345678901234567 compares exactly (gval reads float64).
 	gval.PrefixExtension(scanner.Char, parseSingleQuoted),
+	gval.PrefixExtension(scanner.Int, parseInt),
+	gval.Constant("null", nil),
 )
+
+// parseInt reads an integer literal as an int64 (float64 if it overflows).
+func parseInt(_ context.Context, p *gval.Parser) (gval.Evaluable, error) {
+	tok := p.TokenText()
+	if n, err := strconv.ParseInt(tok, 10, 64); err == nil {
+		return p.Const(n), nil
+	}
+	f, err := strconv.ParseFloat(tok, 64)
+	if err != nil {
+		return nil, fmt.Errorf("could not parse number %s: %v", tok, err)
+	}
+	return p.Const(f), nil
+}
 
 // parseSingleQuoted reads a single-quoted string literal as a string.
 func parseSingleQuoted(_ context.Context, p *gval.Parser) (gval.Evaluable, error) {
