@@ -35,7 +35,7 @@ var suggestWant = map[string]map[string][]string{
 		"title": {"title"}, "role": {"roleID", "accessLevelID"}, "last_activity": {"lastLoginDate"}},
 	"namely": {"id": {"id"}, "email": {"email"}, "first_name": {"first_name"}, "last_name": {"last_name"}, "status": {"user_status"},
 		"title": {"job_title.title"}, "name": {"preferred_name"}}, // empty preferred name: acceptable, mapping derives Name from first/last
-	"copilot": {"id": {"assignee.id"}, "name": {"assignee.login"}, "last_activity": {"last_activity_at"}},
+	"copilot":      {"id": {"assignee.id"}, "name": {"assignee.login"}, "last_activity": {"last_activity_at"}},
 	"copilot-null": {"id": {"assignee.id"}, "name": {"assignee.login"}, "last_activity": {"last_activity_at"}},
 	"cyberark": {"id": {"Row.ID"}, "email": {"Row.Email"}, "name": {"Row.DisplayName"}, "status": {"Row.Status"},
 		"last_activity": {"Row.LastLogin"}},
@@ -45,11 +45,11 @@ var suggestWant = map[string]map[string][]string{
 		"role": {"roles[0]"}, "department": {"department"}, "title": {"title"}, "last_activity": {"lastActivity"},
 		"status": {"loginEnabled"}}, // Webex "status" is presence, not the account status
 	"bugsnag": {"id": {"id"}, "email": {"email"}, "name": {"name"}, "last_activity": {"last_request_at"}},
-	"domo": {"id": {"id"}, "email": {"email"}, "name": {"name"}, "role": {"role"}, "title": {"title"}},
+	"domo":    {"id": {"id"}, "email": {"email"}, "name": {"name"}, "role": {"role"}, "title": {"title"}},
 	"autodesk": {"id": {"id"}, "email": {"email"}, "name": {"name"}, "first_name": {"first_name"}, "last_name": {"last_name"},
 		"role": {"role"}, "status": {"status"}, "title": {"job_title"}, "last_activity": {"last_sign_in"}},
 	"oracle": {"id": {"UserId", "GUID"}, "name": {"Username"}, "status": {"SuspendedFlag"}},
-	"lucid": {"id": {"userId"}, "email": {"email"}, "name": {"name"}, "role": {"roles[0]"}},
+	"lucid":  {"id": {"userId"}, "email": {"email"}, "name": {"name"}, "role": {"roles[0]"}},
 	"apptio": {"id": {"id"}, "email": {"email"}, "name": {"full"}, "status": {"active", "accountStatus"},
 		"role": {"persona.enumValue"}},
 }
