@@ -231,7 +231,8 @@ type suggestField struct {
 
 var suggestFields = []suggestField{
 	{name: "id",
-		names: map[string]float64{"id": 1, "userid": 1, "uid": 0.7, "guid": 0.8, "personid": 0.5, "accountid": 0.3,
+		names: map[string]float64{"id": 1, "userid": 1, "uid": 0.7, "guid": 0.8, "gid": 0.8, "personid": 0.5, "accountid": 0.6,
+			"memberid": 0.8, "teammemberid": 0.8,
 			"externalid": 0.4, "employeeid": 0.4, "objectid": 0.7},
 		avoid: []string{"node", "org", "tenant", "company", "team", "group", "manager", "role", "type", "request", "project", "image"},
 		avoidParent: []string{"node", "org", "tenant", "company", "team", "group", "manager", "role", "type", "request", "project", "image",
@@ -259,7 +260,7 @@ var suggestFields = []suggestField{
 	{name: "status",
 		names: map[string]float64{"status": 1, "userstatus": 1, "accountstatus": 0.95, "state": 0.7, "active": 0.9, "isactive": 0.9,
 			"accountenabled": 0.95, "enabled": 0.8, "loginenabled": 0.6, "suspended": 0.7, "suspendedflag": 0.85, "disabled": 0.7,
-			"deactivated": 0.7, "locked": 0.5},
+			"deactivated": 0.7, "locked": 0.5, "deleted": 0.7, "archived": 0.7},
 		avoid: []string{"changed", "date", "time", "updated", "reason"},
 		shape: statusShape},
 	{name: "role",
@@ -295,8 +296,12 @@ func (f *suggestField) score(l *leaf) float64 {
 			return 0
 		}
 	}
-	// A generic key (persona.enumValue) is named by its parent too.
+	// A generic key (persona.enumValue, Dropbox's status[".tag"]) is named
+	// by its parent too.
 	n := max(f.names[l.key], f.names[l.parent+l.key])
+	if l.key == "tag" || l.key == "enumvalue" || l.key == "code" {
+		n = max(n, f.names[l.parent])
+	}
 	if n == 0 {
 		for _, p := range f.partial {
 			if strings.Contains(l.key, p) {

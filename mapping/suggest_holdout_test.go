@@ -8,8 +8,9 @@ import (
 // Holdout: record shapes of vendors outside reference/vendors.md, written
 // from the vendors' public API documentation as remembered (not verified
 // against live responses), with the expected mapping written down before
-// Suggest was run on them. Suggest was not tuned on these; the score is
-// reported as measured.
+// Suggest was run on them. First measured score, untuned: 90 of 100. After
+// that, Suggest learned gid/memberid ids, deleted/archived statuses and
+// Dropbox's ".tag" unions (97 of 100): the holdout is no longer unseen.
 var holdoutRecords = map[string]string{
 	"slack": `{"id":"W012A3CDE","team_id":"T012AB3C4","name":"spengler","deleted":false,"real_name":"Egon Spengler","tz":"America/Los_Angeles",
 		"profile":{"title":"","phone":"","real_name":"Egon Spengler","display_name":"spengler","email":"spengler@ghostbusters.example.com",
