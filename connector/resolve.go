@@ -17,7 +17,9 @@ type resolved struct {
 // resolveSettings checks s against t.Settings(): every supplied name must be
 // a setting, every required one must have a value (supplied or default).
 // Placeholders in default values ("https://{tenant_host}") are expanded
-// verbatim from the other settings; supplied values are taken as they are.
+// verbatim from the other settings, and so are placeholders naming a setting
+// in supplied values of settings that are not secret ("https://host/{tenant}/
+// token"); secret values are taken exactly as given.
 // All problems are reported at once; errors name settings, never values.
 func resolveSettings(t Template, s Settings) (resolved, error) {
 	defs := t.Settings()
@@ -37,10 +39,13 @@ func resolveSettings(t Template, s Settings) (resolved, error) {
 	}
 	r := resolved{values: make(map[string]string, len(defs))}
 	fromDefault := map[string]bool{}
+	expandable := map[string]bool{}
 	for _, d := range defs {
 		v := s[d.Name]
+		expandable[d.Name] = !d.Secret
 		if v == "" && d.Default != "" {
 			v, fromDefault[d.Name] = d.Default, true
+			expandable[d.Name] = true
 		}
 		if v == "" && d.Required {
 			msg := fmt.Sprintf("missing required setting %q", d.Name)
@@ -58,7 +63,7 @@ func resolveSettings(t Template, s Settings) (resolved, error) {
 	state := map[string]int{} // 1 expanding, 2 done
 	var expand func(name string, chain []string) error
 	expand = func(name string, chain []string) error {
-		if !fromDefault[name] || state[name] == 2 {
+		if !expandable[name] || state[name] == 2 {
 			return nil
 		}
 		if state[name] == 1 {
@@ -70,8 +75,10 @@ func resolveSettings(t Template, s Settings) (resolved, error) {
 		v = placeholderRE.ReplaceAllStringFunc(v, func(m string) string {
 			ref := m[1 : len(m)-1]
 			if _, ok := byName[ref]; !ok {
-				err = errors.Join(err, fmt.Errorf("default of setting %q refers to {%s}, which is not a setting", name, ref))
-				return m
+				if fromDefault[name] {
+					err = errors.Join(err, fmt.Errorf("default of setting %q refers to {%s}, which is not a setting", name, ref))
+				}
+				return m // a supplied value keeps braces that name no setting
 			}
 			if e := expand(ref, append(chain, name)); e != nil {
 				err = errors.Join(err, e)

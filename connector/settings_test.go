@@ -119,10 +119,12 @@ func TestResolveSettings(t *testing.T) {
 	assert.Equal(t, "", r.values["team"])
 	assert.Equal(t, []string{"shh-secret"}, r.secrets)
 
-	// A supplied value wins over the default and is not expanded.
-	r, err = resolveSettings(tmpl, Settings{"tenant_host": "h", "application_id": "a", "client_id": "i", "client_secret": "s", "base_url": "https://x/{y}"})
+	// A supplied value wins over the default; its placeholders that name
+	// settings are expanded (not secret values, not unknown names).
+	r, err = resolveSettings(tmpl, Settings{"tenant_host": "h", "application_id": "a", "client_id": "i", "client_secret": "s{tenant_host}", "base_url": "https://x/{y}/{tenant_host}"})
 	require.NoError(t, err)
-	assert.Equal(t, "https://x/{y}/OAuth2/Token/a", r.values["token_url"])
+	assert.Equal(t, "https://x/{y}/h/OAuth2/Token/a", r.values["token_url"])
+	assert.Equal(t, "s{tenant_host}", r.values["client_secret"])
 
 	_, err = resolveSettings(tmpl, Settings{"client_secret": "shh-secret", "tenant_hots": "x"})
 	require.Error(t, err)
