@@ -91,3 +91,21 @@ func ExampleParseTime() {
 	// 0001-01-01 00:00:00 +0000 UTC true <nil>
 	// 0001-01-01 00:00:00 +0000 UTC true <nil>
 }
+
+func ExampleSuggest() {
+	// A Microsoft Graph user (Graph docs, user-list Example 11, plus $select'ed fields).
+	rec := decode(`{"id":"1aecaf40-dc3a-461f-88a8-d06994e12898","displayName":"Adele Vance","givenName":"Adele",
+		"surname":"Vance","mail":"AdeleV@contoso.com","userPrincipalName":"AdeleV@contoso.com","accountEnabled":true,
+		"signInActivity":{"lastSignInDateTime":"2021-06-17T16:41:33Z","lastNonInteractiveSignInDateTime":"0001-01-01T00:00:00Z"}}`)
+	for _, s := range mapping.Suggest(rec) {
+		fmt.Printf("%-13s %-34s %.2f\n", s.Field, s.Path, s.Confidence)
+	}
+	// Output:
+	// id            id                                 1.00
+	// email         mail                               0.95
+	// name          displayName                        1.00
+	// first_name    givenName                          1.00
+	// last_name     surname                            1.00
+	// status        accountEnabled                     0.95
+	// last_activity signInActivity.lastSignInDateTime  1.00
+}

@@ -320,7 +320,12 @@ func (f *suggestField) score(l *leaf) float64 {
 	c := n * s
 	// Values nested in objects that are not the user (team, type, …) are
 	// less likely to be the user's.
-	for range l.depth {
+	depth := l.depth
+	if f.name == "last_activity" && depth > 0 &&
+		(strings.Contains(l.parent, "activ") || strings.Contains(l.parent, "signin") || strings.Contains(l.parent, "login")) {
+		depth-- // Graph's signInActivity object holds the user's own activity
+	}
+	for range depth {
 		c *= 0.8
 	}
 	return c
