@@ -180,3 +180,14 @@ func FuzzParseTime(f *testing.F) {
 		}
 	})
 }
+
+func TestDaysIn(t *testing.T) {
+	t.Parallel()
+	for year := 1896; year <= 2404; year++ {
+		for m := time.January; m <= time.December; m++ {
+			if got, want := daysIn(m, year), time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day(); got != want {
+				t.Fatalf("daysIn(%v, %d) = %d, want %d", m, year, got, want)
+			}
+		}
+	}
+}
