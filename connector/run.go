@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -128,6 +129,15 @@ func (c *Connector) Run(ctx context.Context, each func(saasconnect.User) error) 
 	if err != nil {
 		rep.Err = err.Error() // already redacted by wrap
 	}
+	level := slog.LevelInfo
+	if rep.Status != Succeeded {
+		level = slog.LevelWarn
+	}
+	c.opts.logger.LogAttrs(ctx, level, "run finished",
+		slog.String("connector", c.name), slog.String("status", string(rep.Status)),
+		slog.Int("users", rep.Kept), slog.Int("pages", rep.Pages), slog.Int("requests", rep.Requests),
+		slog.Int("retries", rep.Retries), slog.Int("record_errors", len(rep.RecordErrors)),
+		slog.Duration("duration", rep.Finished.Sub(rep.Started)), slog.String("error", rep.Err))
 	return rep, err
 }
 

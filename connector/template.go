@@ -23,13 +23,21 @@ const TemplateVersion = 1
 // with ParseTemplate, or write it in Go. Validate reports every problem at
 // once; New validates and compiles it.
 //
-// The JSON shape is DESIGN.md's. Extensions to it (all optional):
-//   - settings[].secret: mark a declared setting secret explicitly (names
+// The JSON shape is DESIGN.md's. Beyond it (all optional):
+//   - settings[].secret marks a declared setting secret explicitly (names
 //     containing password, secret, token or key are secret anyway).
-//   - auth.login_method: the session login request's method (default POST).
+//   - settings[].default may hold {placeholders} naming other settings
+//     ("https://{tenant_host}", "{base_url}/oauth/token"), expanded verbatim;
+//     so may supplied values of settings that are not secret.
+//   - auth.scope may hold {placeholders} (expanded verbatim).
+//   - auth.login_method is the session login request's method (default POST).
+//   - auth.token_path, total_path, has_more_path accept "header:<Name>".
+//   - activity.inactive_after also accepts days ("90d").
 //   - rate_limit.burst: requests allowed at once (default 1).
-//   - a "ca_file" setting is always accepted: a PEM file whose certificates
-//     are trusted in addition to the system roots.
+//   - Every template accepts a "ca_file" setting: a PEM file whose
+//     certificates are trusted in addition to the system roots.
+//
+// A Template is a plain value; it is safe to share once no longer modified.
 type Template struct {
 	Version int    `json:"version"`
 	Slug    string `json:"slug,omitempty"`
