@@ -11,7 +11,7 @@ func TestFilterLanguage(t *testing.T) {
 	t.Parallel()
 	doc := decode(t, `{"items":[
 		{"id":1,"name":"it's","flag":"true","n":5,"tags":["a"]},
-		{"id":2,"name":"say \"hi\"","flag":false,"n":12345678901234567,"tags":[]},
+		{"id":2,"name":"say \"hi\"","first-name":"Ann","flag":false,"n":12345678901234567,"tags":[]},
 		{"id":3,"name":"é","flag":true,"n":"7","tags":null}]}`)
 	tests := []struct {
 		expr string
@@ -37,6 +37,7 @@ func TestFilterLanguage(t *testing.T) {
 		{`items[-1:].id`, []any{json3}},
 		{`items[0,2].id`, []any{json1, json3}},
 		{`items[?(@.n == 0x10)].id`, nil},
+		{`items[?(@['first-name'] == 'Ann')].id`, []any{json2}},
 		{`items[?(@.name =~ '^say')].id`, []any{json2}},
 		{`items[?(@.name !~ '^say')].id`, []any{json1, json3}},
 		{`items[?(@.id in [1])].id`, nil}, // "in" is not an operator: no match

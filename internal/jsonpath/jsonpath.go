@@ -20,7 +20,10 @@
 //     and evaluated by it. A general expression without a leading "$" gets
 //     one ("emails[*].value" means "$.emails[*].value"). Dot keys outside
 //     brackets and parentheses are rewritten to bracket keys first, so
-//     data[*].attributes.first-name works as written.
+//     data[*].attributes.first-name works as written. Inside a filter
+//     expression keys are read by the expression scanner: bracket any key
+//     that is not a plain identifier there, @['first-name'], or the dash
+//     reads as a minus.
 //
 // The empty expression (and "$") selects the document itself.
 //
@@ -29,9 +32,12 @@
 // {"emails":[{"value":…}]} and the single-object form some vendors send
 // ({"emails":{"value":…}}, Figma's SCIM example).
 //
-// Comparisons inside general filter expressions (==, !=, <, <=, >, >=)
-// follow [Equal] and [Compare]: numbers compare numerically whatever their
-// Go type, and a boolean equals the strings "true"/"false".
+// Filter expressions support ==, !=, <, <=, >, >= (following [Equal] and
+// [Compare]: numbers compare numerically whatever their Go type and
+// integers exactly, a boolean equals the strings "true"/"false"), &&, ||,
+// !, the regular-expression matches =~ and !~, string literals in single
+// or double quotes, numbers, true, false and null. A bare operand such as
+// [?(@.primary)] is true for true and "true".
 package jsonpath
 
 import (
