@@ -137,7 +137,7 @@ func (c *Connector) compile(r resolved) error {
 	stack := func(inner http.RoundTripper) http.RoundTripper {
 		return &transport.Retry{
 			Policy: policy, Logger: o.logger, Redactor: c.redact,
-			Base: &transport.RateLimit{Limiter: limiter, Base: inner},
+			Base: &transport.RateLimit{Limiter: limiter, Base: inner, Logger: o.logger, Redactor: c.redact},
 		}
 	}
 	// Token and login requests: retried and rate limited, not authenticated,

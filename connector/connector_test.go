@@ -135,6 +135,7 @@ func TestMatrix(t *testing.T) {
 				assert.Nil(t, u.Raw)
 
 				assert.Contains(t, logs.String(), "http request")
+				assert.Contains(t, logs.String(), "run finished")
 				assertNoSecrets(t, logs.String(), fmt.Sprintf("%+v", rep))
 			})
 		}
@@ -476,8 +477,9 @@ func TestRateLimitWaits(t *testing.T) {
 		tmpl := f.template(f.base)
 		tmpl.RateLimit = RateLimit{Requests: 2, Per: "1s"}
 		var last Progress
+		var logs logSink
 		c, err := New(tmpl, "rl", nil,
-			WithHTTPClient(&http.Client{Transport: handlerTransport{f}}),
+			WithHTTPClient(&http.Client{Transport: handlerTransport{f}}), WithLogger(logs.logger()),
 			WithProgress(func(p Progress) { last = p }))
 		require.NoError(t, err)
 		start := time.Now()
@@ -489,6 +491,7 @@ func TestRateLimitWaits(t *testing.T) {
 		assert.Equal(t, 4, last.RateLimitWaits)
 		assert.Equal(t, 2*time.Second, last.RateLimitWait)
 		assert.Equal(t, 5, last.Requests)
+		assert.Contains(t, logs.String(), `msg="waiting for the rate limit" method=GET url="https://vendor.test/users?page=2&per_page=3" wait=500ms`)
 	})
 }
 

@@ -3,6 +3,7 @@ package connector
 import (
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -109,6 +110,7 @@ func (c *Connector) explain(err error) error {
 	var cie x509.CertificateInvalidError
 	var te *auth.TokenError
 	var refused *transport.RefusedError
+	var syntax *json.SyntaxError
 	switch {
 	case errors.As(err, &te):
 		hint := "the " + te.Op + " failed"
@@ -138,6 +140,8 @@ func (c *Connector) explain(err error) error {
 		return &TestError{Problem: ProblemURL, Hint: "wrong URL: the connection was refused (nothing listens at that host and port)", Err: werr}
 	case errors.As(err, &uae), errors.As(err, &hne), errors.As(err, &cie):
 		return &TestError{Problem: ProblemTLS, Hint: "the server's TLS certificate is not trusted; for a private CA set the ca_file setting", Err: werr}
+	case errors.As(err, &syntax):
+		return &TestError{Problem: ProblemOther, Hint: "the response is not valid JSON (an HTML login or error page? check users_url and the credentials)", Err: werr}
 	case errors.As(err, &refused):
 		return &TestError{Problem: ProblemURL, Hint: "the URL was refused before sending", Err: werr}
 	case errors.Is(err, paginate.ErrCrossOrigin):

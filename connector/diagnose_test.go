@@ -66,6 +66,9 @@ func TestTestDiagnostics(t *testing.T) {
 		{name: "throttled", auth: AuthAPIKey, prepare: func(f *fakeVendor, s *setup) {
 			f.faults[1] = []fault{{status: 429, retryAfter: "86400"}}
 		}, want: ProblemRateLimited, wantIs: ErrRateLimited},
+		{name: "html instead of json", auth: AuthAPIKey, prepare: func(f *fakeVendor, s *setup) {
+			f.faults[1] = []fault{{status: 200, body: "<html>Sign in</html>"}}
+		}, want: ProblemOther, wantMsg: []string{"not valid JSON", "invalid JSON at byte offset 1"}},
 		{name: "server error", auth: AuthAPIKey, prepare: func(f *fakeVendor, s *setup) { f.faults[1] = []fault{{status: 500}} },
 			want: ProblemOther, wantMsg: []string{"500 Internal Server Error"}},
 	}

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -16,6 +17,10 @@ import (
 type RateLimit struct {
 	Base    http.RoundTripper
 	Limiter *rate.Limiter
+	// Logger gets a debug record per wait; nil discards.
+	Logger *slog.Logger
+	// Redactor redacts URLs in log records; nil uses the default rules.
+	Redactor *Redactor
 }
 
 // NewLimiter returns a limiter allowing n requests per period with the given
@@ -35,6 +40,10 @@ func (t *RateLimit) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		if d := r.Delay(); d > 0 {
 			StatsFrom(ctx).rateLimited(d)
+			if t.Logger != nil {
+				t.Logger.LogAttrs(ctx, slog.LevelDebug, "waiting for the rate limit",
+					slog.String("method", req.Method), slog.String("url", t.Redactor.URL(req.URL)), slog.Duration("wait", d))
+			}
 			if err := sleep(ctx, d); err != nil {
 				r.Cancel()
 				closeBody(req)
