@@ -17,6 +17,7 @@ import (
 
 	"github.com/saasconnect/saasconnect"
 	"github.com/saasconnect/saasconnect/filter"
+	"github.com/saasconnect/saasconnect/mapping"
 	"github.com/saasconnect/saasconnect/paginate"
 )
 
@@ -566,3 +567,22 @@ func TestPlaceholderEscaping(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestRecordErrorsAreCapped(t *testing.T) {
+	f := newFakeVendor(t, 1005, paginate.None, AuthNone)
+	for _, r := range f.records {
+		r["id"], r["email"] = nil, nil
+	}
+	srv := f.server()
+	c, err := New(f.template(srv.URL), "cap", nil)
+	require.NoError(t, err)
+	users, rep, err := collect(t, c, t.Context())
+	assert.Empty(t, users)
+	assert.Equal(t, Partial, rep.Status, "records that cannot be mapped make a run partial")
+	require.Len(t, rep.RecordErrors, maxRecordErrors+1)
+	assert.EqualError(t, rep.RecordErrors[maxRecordErrors], "and 5 more records could not be mapped")
+	assert.Contains(t, err.Error(), `connector "cap": 1005 of 1005 records could not be mapped; page 1, record 0: `)
+	assert.Contains(t, err.Error(), "... (1002 more, see Report.RecordErrors)")
+	assert.ErrorIs(t, err, mapping.ErrMissingIdentity)
+	assert.Less(t, len(rep.Err), 2000)
+}

@@ -38,9 +38,10 @@ type walkState struct {
 	summary    activity.Summary
 }
 
-func (s *walkState) recordError(page, rec int, err error) {
+func (s *walkState) recordError(r *transport.Redactor, page, rec int, err error) {
 	if len(s.recordErrs) < maxRecordErrors {
-		s.recordErrs = append(s.recordErrs, fmt.Errorf("page %d, record %d: %w", page, rec, err))
+		msg := r.String(fmt.Sprintf("page %d, record %d: %v", page, rec, err))
+		s.recordErrs = append(s.recordErrs, &runError{msg: msg, err: err})
 		return
 	}
 	s.dropped++
@@ -78,11 +79,32 @@ func (c *Connector) Users(ctx context.Context) iter.Seq2[saasconnect.User, error
 	}
 }
 
+// recordErrors summarises the walk's record errors in one error: its message
+// names the count and the first few, errors.Is and errors.As see them all.
 func (c *Connector) recordErrors(st *walkState) error {
 	errs := st.allRecordErrors()
 	n := len(st.recordErrs) + st.dropped
-	return c.wrap(fmt.Errorf("%d of %d records could not be mapped: %w", n, st.seen, errors.Join(errs...)))
+	var b strings.Builder
+	fmt.Fprintf(&b, "connector %q: %d of %d records could not be mapped", c.name, n, st.seen)
+	for i, e := range errs {
+		if i == 3 {
+			fmt.Fprintf(&b, "; ... (%d more, see Report.RecordErrors)", n-3)
+			break
+		}
+		b.WriteString("; ")
+		b.WriteString(e.Error())
+	}
+	return &joinedError{msg: b.String(), errs: errs}
 }
+
+// joinedError is several errors under one (redacted) message.
+type joinedError struct {
+	msg  string
+	errs []error
+}
+
+func (e *joinedError) Error() string   { return e.msg }
+func (e *joinedError) Unwrap() []error { return e.errs }
 
 // Run walks the listing, calls each for every user, and returns the run's
 // Report. each is called sequentially from the calling goroutine; an error
@@ -167,7 +189,7 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 			}
 			u, err := c.mapper.Map(rec)
 			if err != nil {
-				st.recordError(st.pages, i, err)
+				st.recordError(c.redact, st.pages, i, err)
 				continue
 			}
 			u.Activity = c.classifier.Classify(u.LastActivity, c.reported)
