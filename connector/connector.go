@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +39,7 @@ type Connector struct {
 	classifier  activity.Classifier
 	reported    bool
 	application string
+	retryOn     []int
 }
 
 // New validates t, resolves the settings s against t.Settings() (every
@@ -72,7 +74,7 @@ func New(t Template, name string, s Settings, opts ...Option) (*Connector, error
 	}
 	c := &Connector{name: name, tmpl: t, opts: o, pagination: t.Pagination}
 	if err := c.compile(r); err != nil {
-		return nil, fmt.Errorf("connector %q: %w", name, errors.New(c.redact.String(err.Error())))
+		return nil, &runError{msg: c.redact.String(fmt.Sprintf("connector %q: %v", name, err)), err: err}
 	}
 	return c, nil
 }
@@ -80,6 +82,7 @@ func New(t Template, name string, s Settings, opts ...Option) (*Connector, error
 // compile builds the HTTP stack and compiles paths, mapping and filters.
 func (c *Connector) compile(r resolved) error {
 	t, o, vals := c.tmpl, c.opts, r.values
+	c.retryOn = slices.Clone(t.RetryOn)
 	var params []string
 	if t.Auth.QueryParam != "" {
 		params = append(params, t.Auth.QueryParam)
@@ -131,7 +134,7 @@ func (c *Connector) compile(r resolved) error {
 		MaxAttempts: o.retry.MaxAttempts,
 		MinWait:     o.retry.MinWait,
 		MaxWait:     o.retry.MaxWait,
-		RetryOn:     t.RetryOn,
+		RetryOn:     c.retryOn,
 		Timeout:     o.timeout,
 	}
 	stack := func(inner http.RoundTripper) http.RoundTripper {
@@ -276,7 +279,8 @@ func (c *Connector) authURL(path, tmpl string, vals map[string]string) (string, 
 // Name returns the connector's instance name.
 func (c *Connector) Name() string { return c.name }
 
-// Template returns the template the connector was compiled from.
+// Template returns the template the connector was compiled from. Its maps
+// and slices are shared with the connector's: do not modify them.
 func (c *Connector) Template() Template { return c.tmpl }
 
 // parseDuration parses a Go duration; "" is 0.

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -265,14 +266,7 @@ func (c *Connector) httpError(req *http.Request, resp *http.Response) *HTTPError
 	return e
 }
 
-func (c *Connector) tmplRetryOn(status int) bool {
-	for _, s := range c.tmpl.RetryOn {
-		if s == status {
-			return true
-		}
-	}
-	return false
-}
+func (c *Connector) tmplRetryOn(status int) bool { return slices.Contains(c.retryOn, status) }
 
 // runError is an error whose message has been redacted; it keeps the chain
 // for errors.Is and errors.As.
