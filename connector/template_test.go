@@ -154,6 +154,7 @@ func TestValidate(t *testing.T) {
 			t.Declared = append(t.Declared, Setting{Name: "org"}, Setting{Name: "9lives"})
 		}, wantPaths: []string{"settings[2].name", "settings[3].name"}},
 		{name: "secret setting with a default", edit: func(t *Template) { t.Declared = append(t.Declared, Setting{Name: "api_token", Default: "abc"}) }, wantPaths: []string{"settings[2].default"}},
+		{name: "userinfo in a default URL", edit: func(t *Template) { t.Declared[1].Default = "https://bob:pw@api.github.com" }, wantPaths: []string{"settings[1].default"}, wantMsg: "credentials in the URL"},
 		{name: "placeholder in a default", edit: func(t *Template) { t.Declared[1].Default = "https://{host}" }, wantPaths: []string{"settings[1].default"}},
 	}
 	for _, tt := range tests {

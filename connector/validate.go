@@ -91,8 +91,13 @@ func (v *validator) settings() {
 			v.add(path, "setting %q is declared twice", s.Name)
 		}
 		seen[s.Name] = true
-		if s.Default != "" && secretName(s.Name) || s.Default != "" && s.Secret {
+		switch {
+		case s.Default != "" && (secretName(s.Name) || s.Secret):
 			v.add(fmt.Sprintf("settings[%d].default", i), "a secret setting must not have a default (credentials do not belong in a template)")
+		case strings.Contains(s.Default, "://"):
+			if u, err := url.Parse(placeholderRE.ReplaceAllString(s.Default, "x")); err == nil && u.User != nil {
+				v.add(fmt.Sprintf("settings[%d].default", i), "credentials in the URL (user info): put them in the auth settings")
+			}
 		}
 	}
 }
