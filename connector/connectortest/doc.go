@@ -74,6 +74,9 @@
 // {{name}} placeholders, replaced before matching or serving by the value of
 // the setting name, so fixtures never hold credentials: write
 // "Authorization: Bearer {{api_key}}" and put a fake key in settings.json.
+// {{basic:username:password}} is an HTTP Basic credential, "Basic " and the
+// base64 of the two named settings' values joined by a colon, for
+// "Authorization: {{basic:client_id:client_secret}}".
 // {{base_url}} (and {{token_url}}, {{login_url}}) are the replay server's
 // addresses (see below); {{server_url}} is the bare server URL
 // (http://127.0.0.1:PORT). An unknown placeholder is an error.

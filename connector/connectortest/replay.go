@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -326,9 +327,13 @@ func (r *replayer) scenario(t testing.TB, path string) {
 	}
 	var secrets []string
 	for name, v := range settings {
-		if d, ok := declared[name]; ok && d.Secret && len(v) >= 4 {
-			secrets = append(secrets, "{{"+name+"}}", v)
+		if d, ok := declared[name]; !ok || !d.Secret || len(v) < 4 {
+			continue
 		}
+		for user, u := range settings { // HTTP Basic credentials holding it
+			secrets = append(secrets, "{{basic:"+user+":"+name+"}}", "Basic "+base64.StdEncoding.EncodeToString([]byte(u+":"+v)))
+		}
+		secrets = append(secrets, "{{"+name+"}}", v)
 	}
 	rs.vars = vars
 	rs.redact = strings.NewReplacer(invertPairs(secrets)...)
@@ -506,13 +511,25 @@ type replayServer struct {
 	failures []string
 }
 
-var placeholder = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}`)
+var placeholder = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.:-]+)\s*\}\}`)
 
-// expand replaces {{name}} placeholders with vars.
+// expand replaces {{name}} placeholders with vars, and
+// {{basic:USER:PASS}} with "Basic " and the base64 of the two settings'
+// values joined by a colon (an HTTP Basic Authorization value).
 func expand(text []byte, vars map[string]string) ([]byte, error) {
 	var missing []string
 	out := placeholder.ReplaceAllFunc(text, func(m []byte) []byte {
 		name := string(placeholder.FindSubmatch(m)[1])
+		if rest, ok := strings.CutPrefix(name, "basic:"); ok {
+			user, pass, _ := strings.Cut(rest, ":")
+			u, ok1 := vars[user]
+			p, ok2 := vars[pass]
+			if !ok1 || !ok2 {
+				missing = append(missing, name)
+				return m
+			}
+			return []byte("Basic " + base64.StdEncoding.EncodeToString([]byte(u+":"+p)))
+		}
 		v, ok := vars[name]
 		if !ok {
 			missing = append(missing, name)

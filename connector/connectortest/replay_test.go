@@ -144,6 +144,12 @@ func TestWireResponseAndPlaceholders(t *testing.T) {
 	if resp.status != 404 || resp.header.Get("Link") != `<http://127.0.0.1:1/v2/x>; rel="next"` || string(resp.body) != "{\"a\": 1}\n" {
 		t.Errorf("parseWireResponse = %d %v %q", resp.status, resp.header, resp.body)
 	}
+	if got, err := expand([]byte("Authorization: {{basic:u:p}}"), map[string]string{"u": "Aladdin", "p": "open sesame"}); err != nil || string(got) != "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==" {
+		t.Errorf("expand basic = %q, %v", got, err)
+	}
+	if _, err := expand([]byte("{{basic:u:nope}}"), map[string]string{"u": "x"}); err == nil {
+		t.Error("expand basic with an unknown setting succeeded")
+	}
 	if _, err := expand([]byte("{{nope}}"), nil); err == nil || !strings.Contains(err.Error(), "{{nope}}") {
 		t.Errorf("expand unknown placeholder: %v", err)
 	}
