@@ -44,4 +44,22 @@ func ExampleList() {
 	for _, t := range vendors.List() {
 		fmt.Printf("%-18s %-8s %s\n", t.Slug, t.Support, t.Name)
 	}
+	// Output:
+	// adobe-workfront    full     Adobe Workfront
+	// apptio             partial  Apptio
+	// autodesk           full     Autodesk Construction Cloud / BIM 360
+	// bugsnag            partial  Bugsnag
+	// cyberark-identity  partial  CyberArk Identity
+	// domo               full     Domo
+	// figma              full     Figma
+	// github             full     GitHub
+	// github-copilot     full     GitHub Copilot
+	// lucidchart         partial  Lucidchart
+	// microsoft-entra    full     Microsoft Entra ID
+	// namely             full     Namely
+	// okta               full     Okta
+	// oracle-fusion      full     Oracle Fusion Cloud
+	// practitest         full     PractiTest
+	// smartsheet         full     Smartsheet
+	// webex              full     Webex
 }
