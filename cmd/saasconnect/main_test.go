@@ -132,7 +132,7 @@ func TestValidate(t *testing.T) {
 	os.WriteFile(bad, []byte(`{"version": 1, "name": "x", "auth": {"method": "magic"},
 		"request": {"users_url": "https://user:pw@example.com/users"},
 		"pagination": {"type": "cursor_limit"},
-		"response": {"fields": {"email": "a..b"}},
+		"response": {"fields": {"email": "emails[0"}},
 		"filters": [{"field": "type", "operator": "like", "value": "x"}]}`), 0o600)
 	unknown := filepath.Join(dir, "unknown.json")
 	os.WriteFile(unknown, []byte(`{"version": 1, "pagination": {"curser_path": "x"}}`), 0o600)
@@ -359,7 +359,7 @@ func TestScheduleConfig(t *testing.T) {
 	cfg := map[string]any{
 		"name":     "fake-prod",
 		"template": tmpl,
-		"settings": map[string]string{"base_url": srv.URL()},
+		"settings": map[string]string{"base_url": srv.Settings()["base_url"]},
 		"schedule": map[string]any{"enabled": true, "daily": "06:30", "location": "Europe/Berlin"},
 		"output":   "fake.jsonl",
 	}
