@@ -15,8 +15,8 @@
 // The template sends "Authorization: SSWS <token>", asks for 200 users a
 // page and follows Okta's Link rel="next" header. It maps profile.email,
 // profile.displayName (or, without one, first and last name), status
-// (ACTIVE, LOCKED_OUT, DEPROVISIONED, ...) and
-// lastLogin, and drops DEPROVISIONED users.
+// (ACTIVE, LOCKED_OUT, DEPROVISIONED, ...) and lastLogin, and drops
+// DEPROVISIONED users.
 //
 // Run it against your org (the token needs read access to users):
 //
