@@ -39,7 +39,7 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 		Auth:       connectortest.AuthOAuth2,
 		Now:        timeNow().UTC(),
 		// The second page answers 429 once: the connector waits and retries.
-		Faults: []connectortest.Fault{{Kind: connectortest.FaultRateLimit, Page: 2, Times: 1, RetryAfter: time.Second}},
+		Faults: []connectortest.Fault{{Kind: connectortest.FaultRateLimit, Page: 2, Times: 1}},
 	})
 	defer srv.Close()
 	if *showTemplate {
