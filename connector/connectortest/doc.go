@@ -99,7 +99,7 @@
 // Requests must come in the order of the fixture. An unexpected request
 // (one that does not match the next expected one, or one more than
 // expected) fails the scenario, showing the request received and the one
-// expected, and gets a 599 reply; an expected request that was never made
+// expected, and gets a 501 reply; an expected request that was never made
 // fails it too. Secret setting values are shown as {{name}} in failure
 // messages.
 //

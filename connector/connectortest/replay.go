@@ -549,7 +549,7 @@ func (rs *replayServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer rs.mu.Unlock()
 	fail := func(msg string) {
 		rs.failures = append(rs.failures, rs.redact.Replace(msg))
-		http.Error(w, "connectortest: unexpected request (see the test failure)", 599)
+		http.Error(w, "connectortest: unexpected request (see the test failure)", http.StatusNotImplemented)
 	}
 	got := rs.redact.Replace(dumpRequest(r, body))
 	if rs.next >= len(rs.sc.exchanges) {

@@ -74,3 +74,24 @@ func TestReplayUpdate(t *testing.T) {
 		t.Errorf("after update: %q", f.errors)
 	}
 }
+
+func TestReplayReportsExtraRequest(t *testing.T) {
+	t.Parallel()
+	f := runFake(func(tb testing.TB) { Replay(tb, filepath.Join("testdata", "extra")) })
+	all := strings.Join(f.errors, "\n")
+	if !strings.Contains(all, "one_page_too_few: unexpected request 2 (the fixture has 1)") ||
+		!strings.Contains(all, "GET /v2/orgs/acme/members?per_page=2&page=2 HTTP/1.1") {
+		t.Errorf("Replay failures = %q, want unexpected request 2 shown", f.errors)
+	}
+}
+
+func TestUpdatingFromEnvironment(t *testing.T) {
+	t.Setenv("CONNECTORTEST_UPDATE", "1")
+	if !Updating() {
+		t.Error("Updating() = false with CONNECTORTEST_UPDATE=1")
+	}
+	t.Setenv("CONNECTORTEST_UPDATE", "")
+	if Updating() {
+		t.Error("Updating() = true without -update")
+	}
+}
