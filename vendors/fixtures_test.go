@@ -3,9 +3,11 @@ package vendors
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/saasconnect/saasconnect/connector/connectortest"
+	"github.com/saasconnect/saasconnect/internal/txtar"
 )
 
 // TestFixtures replays every template against its recorded vendor exchanges
@@ -28,6 +30,54 @@ func TestFixtures(t *testing.T) {
 				t.Fatalf("no *.txtar scenario in %s", dir)
 			}
 			connectortest.Replay(t, dir, connectortest.WithTemplate(tmpl))
+		})
+	}
+}
+
+// TestFixtureProvenance checks what the fixture rules ask of every vendor:
+// each scenario says where its response shapes come from (a repository at a
+// commit or a documentation URL), and at least one scenario walks two or
+// more pages of users (2xx answers to requests other than token and login
+// exchanges).
+func TestFixtureProvenance(t *testing.T) {
+	for _, tmpl := range List() {
+		t.Run(tmpl.Slug, func(t *testing.T) {
+			scenarios, err := filepath.Glob(filepath.Join("testdata", tmpl.Slug, "*.txtar"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			maxPages := 0
+			for _, name := range scenarios {
+				data, err := os.ReadFile(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				a := txtar.Parse(data)
+				comment := string(a.Comment)
+				if !strings.Contains(comment, "https://") && !strings.Contains(comment, "@") {
+					t.Errorf("%s: the comment cites no source (repo@commit:path or a docs URL)", name)
+				}
+				pages := 0
+				for _, f := range a.Files {
+					n, ok := strings.CutSuffix(f.Name, ".response")
+					if !ok {
+						continue
+					}
+					req, _ := a.File(n + ".request")
+					line, _, _ := strings.Cut(string(req), "\n")
+					target, _, _ := strings.Cut(line, "?")
+					if l := strings.ToLower(target); strings.Contains(l, "token") || strings.Contains(l, "login") {
+						continue
+					}
+					if strings.HasPrefix(string(f.Data), "HTTP/1.1 2") {
+						pages++
+					}
+				}
+				maxPages = max(maxPages, pages)
+			}
+			if maxPages < 2 {
+				t.Errorf("no scenario in testdata/%s walks two pages of users", tmpl.Slug)
+			}
 		})
 	}
 }
