@@ -1,11 +1,13 @@
 package vendors
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/saasconnect/saasconnect"
 	"github.com/saasconnect/saasconnect/connector/connectortest"
 	"github.com/saasconnect/saasconnect/internal/txtar"
 )
@@ -36,9 +38,10 @@ func TestFixtures(t *testing.T) {
 
 // TestFixtureProvenance checks what the fixture rules ask of every vendor:
 // each scenario says where its response shapes come from (a repository at a
-// commit or a documentation URL), and at least one scenario walks two or
-// more pages of users (2xx answers to requests other than token and login
-// exchanges).
+// commit or a documentation URL), at least one scenario walks two or more
+// pages of users (2xx answers to requests other than token and login
+// exchanges), and where the vendor reports last activity, some user was
+// never active.
 func TestFixtureProvenance(t *testing.T) {
 	for _, tmpl := range List() {
 		t.Run(tmpl.Slug, func(t *testing.T) {
@@ -47,6 +50,7 @@ func TestFixtureProvenance(t *testing.T) {
 				t.Fatal(err)
 			}
 			maxPages := 0
+			never := false
 			for _, name := range scenarios {
 				data, err := os.ReadFile(name)
 				if err != nil {
@@ -74,6 +78,18 @@ func TestFixtureProvenance(t *testing.T) {
 					}
 				}
 				maxPages = max(maxPages, pages)
+				if want, ok := a.File("want.json"); ok {
+					var users []saasconnect.User
+					if err := json.Unmarshal(want, &users); err != nil {
+						t.Errorf("%s: want.json: %v", name, err)
+					}
+					for _, u := range users {
+						never = never || u.Activity == saasconnect.ActivityNever
+					}
+				}
+			}
+			if tmpl.Activity.LastActivityField != "" && !never {
+				t.Errorf("testdata/%s reports last activity but no scenario has a user who was never active", tmpl.Slug)
 			}
 			if maxPages < 2 {
 				t.Errorf("no scenario in testdata/%s walks two pages of users", tmpl.Slug)
