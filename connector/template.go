@@ -204,7 +204,10 @@ func ParseTemplate(data []byte) (Template, error) {
 	if len(errs) > 0 {
 		return t, errors.Join(errs...)
 	}
-	if err := json.Unmarshal(data, &t); err != nil {
+	// UseNumber keeps filter values and request bodies exact (large IDs).
+	dec = json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&t); err != nil {
 		var ute *json.UnmarshalTypeError
 		if errors.As(err, &ute) {
 			return Template{}, &TemplateError{Path: ute.Field, Err: fmt.Errorf("cannot use JSON %s as %s (byte offset %d)", ute.Value, ute.Type, ute.Offset)}

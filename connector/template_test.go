@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"slices"
@@ -45,6 +46,10 @@ func TestParseTemplate(t *testing.T) {
 	assert.Equal(t, "seats", tmpl.Response.RecordsPath)
 	assert.Equal(t, 100, tmpl.Pagination.PageSize)
 	assert.Equal(t, "User", tmpl.Filters[0].Value)
+
+	big, err := ParseTemplate([]byte(`{"filters":[{"field":"org_id","operator":"equal","value":9007199254740993}]}`))
+	require.NoError(t, err)
+	assert.Equal(t, json.Number("9007199254740993"), big.Filters[0].Value, "numbers stay exact")
 	assert.Len(t, tmpl.Declared, 2)
 }
 
