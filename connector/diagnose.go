@@ -113,13 +113,21 @@ func (c *Connector) explain(err error) error {
 	var syntax *json.SyntaxError
 	switch {
 	case errors.As(err, &te):
-		hint := "the " + te.Op + " failed"
-		if errors.Is(err, auth.ErrInvalidCredentials) {
-			hint = "bad credentials: the " + te.Op + " was refused; check the client ID and secret (or login values) and the token URL"
-		} else if te.StatusCode == http.StatusNotFound {
+		switch {
+		case errors.Is(err, auth.ErrInvalidCredentials):
+			return &TestError{Problem: ProblemCredentials, Hint: "bad credentials: the " + te.Op + " was refused; check the client ID and secret (or login values)", Err: werr}
+		case te.StatusCode == http.StatusNotFound:
 			return &TestError{Problem: ProblemURL, Hint: "wrong token or login URL: it answered 404 Not Found", Err: werr}
+		case te.StatusCode == http.StatusTooManyRequests:
+			return &TestError{Problem: ProblemRateLimited, Hint: "the " + te.Op + " was throttled; try again later", Err: werr}
+		case te.StatusCode >= 500:
+			return &TestError{Problem: ProblemOther, Hint: fmt.Sprintf("the %s failed on the server's side (%d)", te.Op, te.StatusCode), Err: werr}
+		case te.StatusCode == 0 && (errors.As(err, &dns) || errors.Is(err, syscall.ECONNREFUSED)):
+			return &TestError{Problem: ProblemURL, Hint: "wrong token or login URL: the host cannot be reached", Err: werr}
+		case te.StatusCode == 0:
+			return &TestError{Problem: ProblemOther, Hint: "the " + te.Op + " failed", Err: werr}
 		}
-		return &TestError{Problem: ProblemCredentials, Hint: hint, Err: werr}
+		return &TestError{Problem: ProblemCredentials, Hint: fmt.Sprintf("the %s was refused (%d %s); check the credentials and scope", te.Op, te.StatusCode, http.StatusText(te.StatusCode)), Err: werr}
 	case errors.As(err, &he):
 		switch he.StatusCode {
 		case http.StatusUnauthorized:

@@ -46,6 +46,13 @@ func TestTestDiagnostics(t *testing.T) {
 			want: ProblemCredentials, wantIs: auth.ErrInvalidCredentials, wantMsg: []string{"bad credentials", "token request", "/oauth/token"}},
 		{name: "login refused", auth: AuthSession, prepare: func(f *fakeVendor, s *setup) { s.settings["login_pass"] = "wrong-pass" },
 			want: ProblemCredentials, wantIs: auth.ErrTokenRequest, wantMsg: []string{"login request"}},
+		{name: "token URL unreachable", auth: AuthOAuth2, prepare: func(f *fakeVendor, s *setup) {
+			dead := httptest.NewServer(http.NotFoundHandler())
+			dead.Close()
+			s.settings["token_url"] = dead.URL + "/oauth/token"
+		}, want: ProblemURL, wantIs: auth.ErrTokenRequest, wantMsg: []string{"wrong token or login URL"}},
+		{name: "token URL 404", auth: AuthOAuth2, prepare: func(f *fakeVendor, s *setup) { s.settings["token_url"] = "{base_url}/oauth/tokn" },
+			want: ProblemURL, wantMsg: []string{"wrong token or login URL", "404"}},
 		{name: "wrong path", auth: AuthAPIKey, prepare: func(f *fakeVendor, s *setup) { s.tmpl.Request.UsersURL = "{base_url}/userz" },
 			want: ProblemURL, wantIs: ErrNotFound, wantMsg: []string{"wrong URL", "404 Not Found", "/userz"}},
 		{name: "unknown host", auth: AuthAPIKey, prepare: func(f *fakeVendor, s *setup) {

@@ -42,9 +42,10 @@ type HTTPError struct {
 	URL        string // redacted
 	StatusCode int
 	Body       []byte // the start of the response body, capped
-	// RetryAfter is the wait the server asked for (Retry-After), zero when
-	// absent. When it is set on a final error, the server asked for more than
-	// the retry policy allows: reschedule the run after that long.
+	// RetryAfter is the wait the server asked for in its last response
+	// (Retry-After on a throttling status), zero when absent. The request
+	// was given up because that is more than RetryPolicy.MaxWait or the
+	// attempts were used up: reschedule the run after that long.
 	RetryAfter time.Duration
 }
 
@@ -55,9 +56,9 @@ func (e *HTTPError) Error() string {
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
 	}
-	if body := strings.TrimSpace(string(e.Body)); body != "" {
+	if body := strings.Join(strings.Fields(string(e.Body)), " "); body != "" {
 		b.WriteString(": ")
-		b.WriteString(body)
+		b.WriteString(body) // one line, whatever the server sent
 	}
 	return b.String()
 }
