@@ -195,7 +195,7 @@ func TestCopies(t *testing.T) {
 		return tmpl
 	}
 
-	for _, slug := range []string{"okta", "cyberark-identity", "apptio", "smartsheet"} {
+	for _, slug := range []string{"okta", "cyberark-identity", "apptio", "smartsheet", "figma"} {
 		before := fresh(slug)
 		got := fresh(slug)
 		mutate(&got)
