@@ -195,30 +195,32 @@ func TestCopies(t *testing.T) {
 		return tmpl
 	}
 
+	// Snapshot every template first: with a broken clone, the copies would
+	// share memory with the originals and change along with them.
+	before := map[string]string{}
+	for _, tmpl := range List() {
+		before[tmpl.Slug] = marshal(t, tmpl)
+	}
 	for _, slug := range []string{"okta", "cyberark-identity", "apptio", "smartsheet", "figma"} {
-		before := fresh(slug)
 		got := fresh(slug)
 		mutate(&got)
-		listed := List()
-		for i := range listed {
-			mutate(&listed[i])
-		}
-		after := fresh(slug)
-		if !equalJSON(t, before, after) {
-			t.Errorf("%s: changing a returned template changed the embedded one", slug)
+	}
+	listed := List()
+	for i := range listed {
+		mutate(&listed[i])
+	}
+	for _, tmpl := range List() {
+		if after := marshal(t, tmpl); after != before[tmpl.Slug] {
+			t.Errorf("%s: changing a returned template changed the embedded one:\nbefore %s\nafter  %s", tmpl.Slug, before[tmpl.Slug], after)
 		}
 	}
 }
 
-func equalJSON(t *testing.T, a, b connector.Template) bool {
+func marshal(t *testing.T, tmpl connector.Template) string {
 	t.Helper()
-	ja, err := json.Marshal(a)
+	data, err := json.Marshal(tmpl)
 	if err != nil {
 		t.Fatal(err)
 	}
-	jb, err := json.Marshal(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(ja) == string(jb)
+	return string(data)
 }
