@@ -7,7 +7,9 @@ import (
 	"net/url"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/saasconnect/saasconnect/connector"
@@ -223,4 +225,23 @@ func marshal(t *testing.T, tmpl connector.Template) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// TestConcurrentUse runs List and Get from many goroutines (meaningful under
+// -race): the catalog is loaded once and only read afterwards.
+func TestConcurrentUse(t *testing.T) {
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for _, tmpl := range List() {
+				got, err := Get(tmpl.Slug)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got.Response.Fields["goroutine"] = strconv.Itoa(i)
+			}
+		})
+	}
+	wg.Wait()
 }
