@@ -1,6 +1,7 @@
 package jsonscan
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -134,7 +135,7 @@ type Page struct {
 	Records []any
 	// Raw holds each record's bytes, sub-slices of the input, when asked
 	// for; aligned with Records.
-	Raw [][]byte
+	Raw []json.RawMessage
 	// Found reports whether the records path exists in the document (a
 	// JSON null there counts as found, with no records).
 	Found bool
