@@ -72,22 +72,36 @@ func resolveSettings(t Template, s Settings) (resolved, error) {
 		state[name] = 1
 		v := r.values[name]
 		var err error
-		v = placeholderRE.ReplaceAllStringFunc(v, func(m string) string {
-			ref := m[1 : len(m)-1]
+		known := map[string]string{}
+		for _, ref := range placeholders(v) {
 			if _, ok := byName[ref]; !ok {
 				if fromDefault[name] {
 					err = errors.Join(err, fmt.Errorf("default of setting %q refers to {%s}, which is not a setting", name, ref))
 				}
-				return m // a supplied value keeps braces that name no setting
+				continue // a supplied value keeps braces that name no setting
 			}
 			if e := expand(ref, append(chain, name)); e != nil {
 				err = errors.Join(err, e)
-				return m
+				continue
 			}
-			return r.values[ref]
-		})
+			known[ref] = r.values[ref]
+		}
 		if err != nil {
 			return err
+		}
+		lookup := func(ref string) (string, bool) { val, ok := known[ref]; return val, ok }
+		if urlTemplate(v) {
+			// URL-shaped values fill placeholders by position, as users_url does.
+			if v, err = fillURL(v, lookup); err != nil {
+				return fmt.Errorf("setting %q: %w", name, err)
+			}
+		} else {
+			v = placeholderRE.ReplaceAllStringFunc(v, func(m string) string {
+				if val, ok := lookup(m[1 : len(m)-1]); ok {
+					return val
+				}
+				return m
+			})
 		}
 		r.values[name] = v
 		state[name] = 2
@@ -172,19 +186,29 @@ func placeholderParts(tmpl string) []urlPart {
 // errURLCredentials: a URL carries user info.
 var errURLCredentials = errors.New("credentials in the URL")
 
-// expandURL fills a URL template's placeholders: a leading one verbatim, one
-// in the host verbatim (it must not hold / ? # @ or spaces), one in the path
-// with url.PathEscape, one in the query or fragment with url.QueryEscape.
-// It returns the parsed URL. Errors name the setting, never its value.
-func expandURL(tmpl string, vals map[string]string) (*url.URL, error) {
+// urlTemplate reports whether a setting value is shaped like a URL template
+// ("https://{host}/x", "{base_url}/oauth/token").
+func urlTemplate(v string) bool {
+	return strings.Contains(v, "://") || (strings.HasPrefix(v, "{") && strings.Contains(v, "/"))
+}
+
+// fillURL fills a URL template's placeholders from lookup: a leading one
+// verbatim, one in the host verbatim (it must not hold / ? # @ or spaces),
+// one in the path with url.PathEscape, one in the query or fragment with
+// url.QueryEscape. Placeholders lookup does not know are kept as they are.
+// Errors name the setting, never its value.
+func fillURL(tmpl string, lookup func(string) (string, bool)) (string, error) {
 	parts := placeholderParts(tmpl)
 	i := 0
 	var err error
 	out := placeholderRE.ReplaceAllStringFunc(tmpl, func(m string) string {
 		name := m[1 : len(m)-1]
-		v := vals[name]
 		part := parts[i]
 		i++
+		v, ok := lookup(name)
+		if !ok {
+			return m
+		}
 		switch part {
 		case partHost:
 			if strings.ContainsAny(v, "/?#@ \t") {
@@ -198,6 +222,14 @@ func expandURL(tmpl string, vals map[string]string) (*url.URL, error) {
 		}
 		return v
 	})
+	return out, err
+}
+
+// expandURL fills a URL template's placeholders (see fillURL; a name that
+// is not in vals is empty) and parses the result. It refuses user info.
+// Errors name the setting, never its value.
+func expandURL(tmpl string, vals map[string]string) (*url.URL, error) {
+	out, err := fillURL(tmpl, func(name string) (string, bool) { return vals[name], true })
 	if err != nil {
 		return nil, err
 	}

@@ -112,10 +112,13 @@ func TestResolveSettings(t *testing.T) {
 		},
 		Auth: AuthSpec{Method: AuthOAuth2, GrantType: "client_credentials"},
 	}
-	r, err := resolveSettings(tmpl, Settings{"tenant_host": "abc.example.com", "application_id": "app", "client_id": "id", "client_secret": "shh-secret"})
+	r, err := resolveSettings(tmpl, Settings{"tenant_host": "abc.example.com", "application_id": "app 1", "client_id": "id", "client_secret": "shh-secret"})
 	require.NoError(t, err)
 	assert.Equal(t, "https://abc.example.com", r.values["base_url"])
-	assert.Equal(t, "https://abc.example.com/OAuth2/Token/app", r.values["token_url"])
+	assert.Equal(t, "https://abc.example.com/OAuth2/Token/app%201", r.values["token_url"], "placeholders in URL-shaped defaults are filled by position")
+
+	_, err = resolveSettings(tmpl, Settings{"tenant_host": "abc.example.com/evil", "application_id": "a", "client_id": "id", "client_secret": "shh-secret"})
+	assert.ErrorContains(t, err, `setting "base_url": setting "tenant_host" is used in the host of the URL`)
 	assert.Equal(t, "", r.values["team"])
 	assert.Equal(t, []string{"shh-secret"}, r.secrets)
 

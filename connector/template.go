@@ -27,8 +27,9 @@ const TemplateVersion = 1
 //   - settings[].secret marks a declared setting secret explicitly (names
 //     containing password, secret, token or key are secret anyway).
 //   - settings[].default may hold {placeholders} naming other settings
-//     ("https://{tenant_host}", "{base_url}/oauth/token"), expanded verbatim;
-//     so may supplied values of settings that are not secret.
+//     ("https://{tenant_host}", "{base_url}/oauth/token"); so may supplied
+//     values of settings that are not secret. URL-shaped values are filled
+//     by position like users_url, others verbatim.
 //   - auth.scope may hold {placeholders} (expanded verbatim).
 //   - auth.login_method is the session login request's method (default POST).
 //   - auth.token_path, total_path, has_more_path accept "header:<Name>".
