@@ -78,7 +78,9 @@ func defaultOptions() options {
 
 // WithHTTPClient makes c's Transport the base of the connector's HTTP stack
 // (nil Transport: http.DefaultTransport). Retry, rate limiting and auth are
-// layered on top of it. A transport that skips TLS verification is refused.
+// layered on top of it; c's other fields (Timeout, Jar, CheckRedirect) are
+// not used (see WithTimeout). A transport that skips TLS verification is
+// refused; the ca_file setting needs an *http.Transport.
 func WithHTTPClient(c *http.Client) Option {
 	return func(o *options) error {
 		if c == nil {
