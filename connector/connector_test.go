@@ -318,7 +318,9 @@ func TestStatuses(t *testing.T) {
 		})
 		assert.ErrorIs(t, err, context.Canceled)
 		assert.Equal(t, Cancelled, rep.Status)
-		assert.Equal(t, 3, rep.Kept, "the page in hand is delivered, no further page is fetched")
+		assert.Equal(t, 2, rep.Kept, "nothing is delivered after the cancellation")
+		pages, _ := f.hits()
+		assert.Equal(t, 1, pages, "no further page is fetched")
 	})
 }
 

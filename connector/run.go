@@ -183,6 +183,9 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 			}
 		}
 		for i, rec := range resp.Records {
+			if err := ctx.Err(); err != nil {
+				return c.wrap(fmt.Errorf("page %d: %w", st.pages, err))
+			}
 			st.seen++
 			if c.pred != nil && !c.pred.Match(rec) {
 				st.filtered++
