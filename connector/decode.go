@@ -43,6 +43,7 @@ type RecordsPathError struct {
 	Kind string
 }
 
+// Error says what is missing and lists the keys that are there.
 func (e *RecordsPathError) Error() string {
 	if e.Kind != "" {
 		return fmt.Sprintf("records_path `%s` holds a JSON %s, not an array of records", e.Path, e.Kind)

@@ -50,10 +50,12 @@ type TestError struct {
 	Err     error
 }
 
+// Error returns "test failed (<problem>): <hint>: <cause>"; it holds no secret.
 func (e *TestError) Error() string {
 	return fmt.Sprintf("test failed (%s): %s: %v", e.Problem, e.Hint, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *TestError) Unwrap() error { return e.Err }
 
 // Test makes one authenticated request, the first page of the listing (plus

@@ -103,6 +103,7 @@ func CheckURL(u *url.URL) error {
 // names the redacted URL.
 type RefusedError struct{ Msg string }
 
+// Error returns Msg.
 func (e *RefusedError) Error() string { return e.Msg }
 
 // Loopback reports whether host is localhost or a loopback IP.
