@@ -57,6 +57,19 @@ func readLines(t *testing.T, path string) []string {
 	return lines
 }
 
+// compareLines reports the first line where got and want differ.
+func compareLines(t *testing.T, got, want []string) {
+	t.Helper()
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			t.Fatalf("line %d:\n got %s\nwant %s", i+1, got[i], want[i])
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("the file holds %d lines, want %d", len(got), len(want))
+	}
+}
+
 // dirNames lists dir, to show that no temporary file was left behind.
 func dirNames(t *testing.T, dir string) []string {
 	t.Helper()
@@ -83,15 +96,10 @@ func TestDemo(t *testing.T) {
 	ref := connectortest.NewInMemoryServer(demoConfig(600))
 	defer ref.Close()
 	want := wantLines(t, ref, "demo")
-	got := readLines(t, out)
-	if len(got) != len(want) || len(want) != ref.Kept() {
-		t.Fatalf("%d lines, want %d (the fake keeps %d of 600)", len(got), len(want), ref.Kept())
+	if len(want) != ref.Kept() {
+		t.Fatalf("the reference fake delivers %d users, keeps %d", len(want), ref.Kept())
 	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("line %d:\n got %s\nwant %s", i+1, got[i], want[i])
-		}
-	}
+	compareLines(t, readLines(t, out), want)
 	if s := stdout.String(); s != "wrote "+itoa(len(want))+" users to "+out+"\n" {
 		t.Errorf("stdout = %q", s)
 	}
@@ -166,10 +174,7 @@ func TestTemplateFile(t *testing.T) {
 				if err != nil {
 					t.Fatalf("run: %v", err)
 				}
-				want, got := wantLines(t, srv, "fake-vendor"), readLines(t, out)
-				if strings.Join(got, "\n") != strings.Join(want, "\n") {
-					t.Errorf("file holds %d lines, want %d; first line %q, want %q", len(got), len(want), got[0], want[0])
-				}
+				compareLines(t, readLines(t, out), wantLines(t, srv, "fake-vendor"))
 				if stderr.Len() != 0 {
 					t.Errorf("-q wrote to stderr: %q", stderr.String())
 				}
