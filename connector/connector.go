@@ -32,6 +32,7 @@ type Connector struct {
 	redact      *transport.Redactor
 	client      *http.Client
 	first       paginate.Request
+	walker      *paginate.Walker
 	pagination  paginate.Config
 	records     *jsonpath.Path
 	mapper      *mapping.Mapper
@@ -119,6 +120,7 @@ func (c *Connector) compile(r resolved) error {
 		method = http.MethodGet
 	}
 	c.first = paginate.Request{Method: method, URL: u, Header: h, Body: body}
+	c.walker = &paginate.Walker{Config: t.Pagination, Fetch: c.fetch, Prefetch: o.prefetch}
 
 	// The HTTP stack: retry( rate limit( auth( observe( base ) ) ) ).
 	var baseRT http.RoundTripper

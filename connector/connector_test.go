@@ -214,12 +214,15 @@ func TestNoActivityFieldIsUnknown(t *testing.T) {
 func TestPrefetchKeepsOrder(t *testing.T) {
 	f := newFakeVendor(t, 20, paginate.OffsetLimit, AuthNone)
 	srv := f.server()
-	c, err := New(f.template(srv.URL), "p", nil, WithPrefetch(4))
+	c, err := New(f.template(srv.URL), "p", nil, WithPrefetch(4), WithRawRecords(true))
 	require.NoError(t, err)
 	users, rep, err := collect(t, c, t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, seq(20), ids(users))
 	assert.Equal(t, 7, rep.Pages)
+	for _, u := range users {
+		assert.Contains(t, string(u.Raw), `"id":"`+u.ID+`"`, "raw records stay with their page under prefetch")
+	}
 }
 
 // TestStatuses covers partial, failed and cancelled runs.

@@ -170,8 +170,10 @@ func (c *Connector) Run(ctx context.Context, each func(saasconnect.User) error) 
 func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconnect.User) bool) error {
 	ctx = transport.WithStats(ctx, &st.stats)
 	var raws sync.Map // *url.URL -> []json.RawMessage, when WithRawRecords
-	w := paginate.Walker{Config: c.pagination, Fetch: c.fetch(&raws), Prefetch: c.opts.prefetch}
-	for resp, err := range w.Walk(ctx, c.first) {
+	if c.opts.raw {
+		ctx = context.WithValue(ctx, rawsKey{}, &raws)
+	}
+	for resp, err := range c.walker.Walk(ctx, c.first) {
 		if err != nil {
 			return c.wrap(err)
 		}
@@ -221,32 +223,34 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 	return nil
 }
 
-// fetch returns the paginate.FetchPage that sends one page request through
-// the stack, turns non-2xx statuses into *HTTPError, and decodes the body.
-// It is safe for concurrent use (prefetch).
-func (c *Connector) fetch(raws *sync.Map) paginate.FetchPage {
-	return func(ctx context.Context, req *http.Request) (paginate.Response, error) {
-		resp, err := c.client.Do(req)
-		if err != nil {
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				ue.URL = c.redact.RawURL(ue.URL)
-			}
-			return paginate.Response{}, err
+// rawsKey carries a walk's *sync.Map of raw records (keyed by the request
+// URL pointer, which the Response carries back) in the fetch context.
+type rawsKey struct{}
+
+// fetch is the walker's paginate.FetchPage: it sends one page request
+// through the stack, turns non-2xx statuses into *HTTPError, and decodes the
+// body. It is safe for concurrent use (prefetch).
+func (c *Connector) fetch(ctx context.Context, req *http.Request) (paginate.Response, error) {
+	resp, err := c.client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			ue.URL = c.redact.RawURL(ue.URL)
 		}
-		defer resp.Body.Close()
-		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			return paginate.Response{}, c.httpError(req, resp)
-		}
-		page, err := decodePage(resp.Body, c.opts.maxBody, c.records, c.opts.raw)
-		if err != nil {
-			return paginate.Response{}, err
-		}
-		if c.opts.raw {
-			raws.Store(req.URL, page.Raw)
-		}
-		return paginate.Response{URL: req.URL, StatusCode: resp.StatusCode, Header: resp.Header, Body: page.Body, Records: page.Records}, nil
+		return paginate.Response{}, err
 	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return paginate.Response{}, c.httpError(req, resp)
+	}
+	page, err := decodePage(resp.Body, c.opts.maxBody, c.records, c.opts.raw)
+	if err != nil {
+		return paginate.Response{}, err
+	}
+	if raws, ok := ctx.Value(rawsKey{}).(*sync.Map); ok {
+		raws.Store(req.URL, page.Raw)
+	}
+	return paginate.Response{URL: req.URL, StatusCode: resp.StatusCode, Header: resp.Header, Body: page.Body, Records: page.Records}, nil
 }
 
 // maxErrorBody caps HTTPError.Body.
