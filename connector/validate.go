@@ -63,7 +63,9 @@ func (v *validator) addErr(path string, err error) {
 
 func (v *validator) general() {
 	t := v.t
-	if t.Version != TemplateVersion {
+	if t.Version == 0 {
+		v.add("version", "missing: set \"version\": %d", TemplateVersion)
+	} else if t.Version != TemplateVersion {
 		v.add("version", "unsupported version %d (this package reads version %d)", t.Version, TemplateVersion)
 	}
 	switch t.Support {
