@@ -14,8 +14,8 @@
 //	tmpl, err := vendors.Get("okta")
 //	if err != nil { ... }
 //	c, err := connector.New(tmpl, "okta-prod", connector.Settings{
-//		"base_url": "https://acme.okta.com",
-//		"api_key":  os.Getenv("OKTA_TOKEN"),
+//		"okta_domain": "acme.okta.com",
+//		"api_key":     os.Getenv("OKTA_TOKEN"),
 //	})
 //	if err != nil { ... }
 //	report, err := c.Run(ctx, func(u saasconnect.User) error {
@@ -29,7 +29,7 @@
 //
 // From the shell, the same run is
 //
-//	saasconnect run --vendor okta --setting base_url=https://acme.okta.com --format table
+//	saasconnect run --vendor okta --setting okta_domain=acme.okta.com --format table
 //
 // with the secret taken from the SAASCONNECT_API_KEY environment variable.
 // `go run ./cmd/saasconnect demo` runs a real connector against an embedded
