@@ -175,6 +175,7 @@ func TestReliability(t *testing.T) {
 				var got []saasconnect.User
 				rep, err := c.Run(context.Background(), func(u saasconnect.User) error { got = append(got, u); return nil })
 
+				t.Logf("status=%s users=%d/%d requests=%d retries=%d pages=%d err=%v", rep.Status, len(got), s.Kept(), rep.Requests, rep.Retries, rep.Pages, err)
 				assert.Equal(t, tt.status, rep.Status, "error: %v", err)
 				if tt.status == connector.Succeeded {
 					require.NoError(t, err)
