@@ -11,11 +11,12 @@ import (
 	"github.com/saasconnect/saasconnect/vendors"
 )
 
-// FuzzParseTemplate feeds ParseTemplate arbitrary bytes, seeded with every
-// prebuilt vendor template and the fake vendor's. It must never panic; a
-// template it accepts must validate without panicking, and survive a JSON
+// FuzzTemplateRoundTrip feeds ParseTemplate arbitrary bytes, seeded with
+// every prebuilt vendor template and the fake vendor's. It complements
+// connector's FuzzParseTemplate (no panics, typed errors): a template
+// ParseTemplate accepts must validate without panicking and survive a JSON
 // round trip unchanged (what ParseTemplate reads, json.Marshal writes back).
-func FuzzParseTemplate(f *testing.F) {
+func FuzzTemplateRoundTrip(f *testing.F) {
 	for _, t := range vendors.List() {
 		b, err := json.Marshal(t)
 		if err != nil {
