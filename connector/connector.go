@@ -41,6 +41,7 @@ type Connector struct {
 	reported    bool
 	application string
 	retryOn     []int
+	policy      transport.Policy
 }
 
 // New validates t, resolves the settings s against t.Settings() (every
@@ -139,6 +140,7 @@ func (c *Connector) compile(r resolved) error {
 		RetryOn:     c.retryOn,
 		Timeout:     o.timeout,
 	}
+	c.policy = policy
 	stack := func(inner http.RoundTripper) http.RoundTripper {
 		return &transport.Retry{
 			Policy: policy, Logger: o.logger, Redactor: c.redact,

@@ -476,6 +476,67 @@ func TestRetryAfterAboveCap(t *testing.T) {
 	})
 }
 
+// TestRateLimited403 covers GitHub's 403 rate limits: a 403 carrying
+// Retry-After or X-RateLimit-Remaining: 0 with X-RateLimit-Reset is waited
+// out and retried; when the wait is above the cap it ends the run as
+// ErrRateLimited (not ErrForbidden); a plain 403 is ErrForbidden at once.
+func TestRateLimited403(t *testing.T) {
+	reset := func(d time.Duration) map[string]string {
+		return map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": fmt.Sprint(time.Now().Add(d).Unix())}
+	}
+	tests := []struct {
+		name        string
+		fault       func() fault
+		wantErr     error // nil: the run succeeds
+		notErr      error
+		wantRetries int
+		wantWait    time.Duration // time spent on the fake clock
+		wantAfter   time.Duration // HTTPError.RetryAfter
+	}{
+		{name: "primary limit waits until reset", fault: func() fault { return fault{status: 403, header: reset(5 * time.Second)} },
+			wantRetries: 1, wantWait: 5 * time.Second},
+		{name: "secondary limit honours Retry-After", fault: func() fault { return fault{status: 403, retryAfter: "3"} },
+			wantRetries: 1, wantWait: 3 * time.Second},
+		{name: "reset beyond MaxWait is ErrRateLimited", fault: func() fault { return fault{status: 403, header: reset(time.Hour)} },
+			wantErr: ErrRateLimited, notErr: ErrForbidden, wantAfter: time.Hour},
+		{name: "plain 403 is forbidden at once", fault: func() fault { return fault{status: 403} },
+			wantErr: ErrForbidden, notErr: ErrRateLimited},
+		{name: "403 with quota left is forbidden", fault: func() fault {
+			return fault{status: 403, header: map[string]string{"X-RateLimit-Remaining": "4999", "X-RateLimit-Reset": "1"}}
+		}, wantErr: ErrForbidden, notErr: ErrRateLimited},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newFakeVendor(t, 7, paginate.PageNumber, AuthAPIKey)
+				f.base = "https://vendor.test"
+				f.faults[2] = []fault{tt.fault()}
+				c, err := New(f.template(f.base), "gh", f.settings(),
+					WithHTTPClient(&http.Client{Transport: handlerTransport{f}}),
+					WithRetry(RetryPolicy{MaxWait: time.Minute}))
+				require.NoError(t, err)
+				start := time.Now()
+				users, rep, err := collect(t, c, t.Context())
+				assert.Equal(t, tt.wantWait, time.Since(start))
+				assert.Equal(t, tt.wantRetries, rep.Retries)
+				if tt.wantErr == nil {
+					require.NoError(t, err)
+					assert.Equal(t, seq(7), ids(users))
+					return
+				}
+				assert.ErrorIs(t, err, tt.wantErr)
+				assert.NotErrorIs(t, err, tt.notErr)
+				assert.Equal(t, Partial, rep.Status)
+				var he *HTTPError
+				require.ErrorAs(t, err, &he)
+				assert.Equal(t, 403, he.StatusCode)
+				assert.Equal(t, tt.wantAfter, he.RetryAfter)
+				assert.Equal(t, tt.wantErr == ErrRateLimited, he.RateLimited)
+			})
+		})
+	}
+}
+
 func TestRateLimitWaits(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFakeVendor(t, 12, paginate.PageNumber, AuthNone)

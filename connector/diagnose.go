@@ -131,6 +131,9 @@ func (c *Connector) explain(err error) error {
 		}
 		return &TestError{Problem: ProblemCredentials, Hint: fmt.Sprintf("the %s was refused (%d %s); check the credentials and scope", te.Op, te.StatusCode, http.StatusText(te.StatusCode)), Err: werr}
 	case errors.As(err, &he):
+		if he.RateLimited {
+			return &TestError{Problem: ProblemRateLimited, Hint: "the vendor is rate limiting requests (403 with rate-limit headers); try again later", Err: werr}
+		}
 		switch he.StatusCode {
 		case http.StatusUnauthorized:
 			return &TestError{Problem: ProblemCredentials, Hint: "bad credentials: the vendor answered 401 Unauthorized; check the API key, token or password", Err: werr}

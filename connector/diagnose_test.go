@@ -73,6 +73,9 @@ func TestTestDiagnostics(t *testing.T) {
 		{name: "throttled", auth: AuthAPIKey, prepare: func(f *fakeVendor, s *setup) {
 			f.faults[1] = []fault{{status: 429, retryAfter: "86400"}}
 		}, want: ProblemRateLimited, wantIs: ErrRateLimited},
+		{name: "rate-limited 403", auth: AuthAPIKey, prepare: func(f *fakeVendor, s *setup) {
+			f.faults[1] = []fault{{status: 403, retryAfter: "86400"}}
+		}, want: ProblemRateLimited, wantIs: ErrRateLimited, wantMsg: []string{"rate limiting", "retry after 24h0m0s"}},
 		{name: "html instead of json", auth: AuthAPIKey, prepare: func(f *fakeVendor, s *setup) {
 			f.faults[1] = []fault{{status: 200, body: "<html>Sign in</html>"}}
 		}, want: ProblemOther, wantMsg: []string{"not valid JSON", "invalid JSON at byte offset 1"}},

@@ -27,7 +27,12 @@
 // connection resets and timeouts are retried with exponential backoff and
 // full jitter, honouring Retry-After up to [RetryPolicy.MaxWait]; a server
 // asking for longer ends the run with an [*HTTPError] whose RetryAfter says
-// when to come back. Plain http is refused except to loopback hosts, next
+// when to come back. A 403 that carries Retry-After, or
+// X-RateLimit-Remaining: 0 with X-RateLimit-Reset (epoch seconds; GitHub's
+// primary and secondary rate limits), is throttling too: it is waited out the
+// same way (until the reset, capped by MaxWait) and, when the retries end,
+// matches [ErrRateLimited] rather than [ErrForbidden]; any other 403 fails at
+// once. A 429 with those headers also waits until the reset. Plain http is refused except to loopback hosts, next
 // links and redirects to another origin are refused, TLS verification is
 // never disabled (a ca_file setting adds a private CA). Bodies are streamed
 // and capped ([WithMaxBodyBytes]); truncated or invalid JSON fails the run

@@ -18,12 +18,14 @@ var (
 	// refresh, or the token/login request was refused.
 	ErrUnauthorized = errors.New("connector: unauthorized")
 	// ErrForbidden: the vendor answered 403 (credentials valid, scope or
-	// role missing).
+	// role missing). A 403 carrying rate-limit headers is ErrRateLimited
+	// instead (see HTTPError.RateLimited).
 	ErrForbidden = errors.New("connector: forbidden")
 	// ErrNotFound: the vendor answered 404 (wrong URL, tenant or org).
 	ErrNotFound = errors.New("connector: not found")
-	// ErrRateLimited: the vendor answered 429 after every retry, or asked to
-	// wait longer than the retry policy's MaxWait (see HTTPError.RetryAfter).
+	// ErrRateLimited: the vendor answered 429 (or a 403 with rate-limit
+	// headers) after every retry, or asked to wait longer than the retry
+	// policy's MaxWait (see HTTPError.RetryAfter).
 	ErrRateLimited = errors.New("connector: rate limited")
 	// ErrCursorLoop: the vendor returned a cursor or next URL it had already
 	// returned.
@@ -36,17 +38,25 @@ var (
 // secret-looking query values replaced) and Body is capped, so an HTTPError is
 // safe to log. Match it with errors.Is against the sentinels:
 // 401 → ErrUnauthorized, 403 → ErrForbidden, 404 → ErrNotFound,
-// 429 (or any status with RetryAfter set) → ErrRateLimited.
+// 429 (or any status with RetryAfter set, or RateLimited) → ErrRateLimited.
+// A rate-limited 403 (RateLimited) is not ErrForbidden.
 type HTTPError struct {
 	Method     string
 	URL        string // redacted
 	StatusCode int
 	Body       []byte // the start of the response body, capped
 	// RetryAfter is the wait the server asked for in its last response
-	// (Retry-After on a throttling status), zero when absent. The request
-	// was given up because that is more than RetryPolicy.MaxWait or the
-	// attempts were used up: reschedule the run after that long.
+	// (Retry-After, or X-RateLimit-Reset with X-RateLimit-Remaining: 0, on
+	// a throttling status), zero when absent. The request was given up
+	// because that is more than RetryPolicy.MaxWait or the attempts were
+	// used up: reschedule the run after that long.
 	RetryAfter time.Duration
+	// RateLimited is set on a 403 that was a rate limit, not a refusal: it
+	// carried Retry-After, or X-RateLimit-Remaining: 0 with
+	// X-RateLimit-Reset (GitHub's primary and secondary rate limits). Such
+	// a 403 is retried like a 429; when the retries end it matches
+	// ErrRateLimited, not ErrForbidden.
+	RateLimited bool
 }
 
 // Error returns "GET https://host/path: 404 Not Found: <body start>".
@@ -69,11 +79,11 @@ func (e *HTTPError) Is(target error) bool {
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized
 	case ErrForbidden:
-		return e.StatusCode == http.StatusForbidden
+		return e.StatusCode == http.StatusForbidden && !e.RateLimited
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound
 	case ErrRateLimited:
-		return e.StatusCode == http.StatusTooManyRequests || e.RetryAfter > 0
+		return e.StatusCode == http.StatusTooManyRequests || e.RetryAfter > 0 || e.RateLimited
 	}
 	return false
 }

@@ -28,7 +28,8 @@ var testSecrets = []string{testAPIKey, testPassword, testClientSecret, testLogin
 type fault struct {
 	status     int
 	retryAfter string
-	body       string // raw body; "" = {"error":"..."}
+	header     map[string]string // more response headers
+	body       string            // raw body; "" = {"error":"..."}
 }
 
 // fakeVendor is an in-process vendor API: users listed with one pagination
@@ -180,6 +181,9 @@ func (f *fakeVendor) serveUsers(w http.ResponseWriter, r *http.Request) {
 		f.mu.Unlock()
 		if ft.retryAfter != "" {
 			w.Header().Set("Retry-After", ft.retryAfter)
+		}
+		for k, v := range ft.header {
+			w.Header().Set(k, v)
 		}
 		w.WriteHeader(ft.status)
 		if ft.body == "" {

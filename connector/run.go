@@ -265,8 +265,12 @@ func (c *Connector) httpError(req *http.Request, resp *http.Response) *HTTPError
 		StatusCode: resp.StatusCode,
 		Body:       []byte(c.redact.String(string(b))),
 	}
-	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable || c.tmplRetryOn(resp.StatusCode) {
-		if d, ok := transport.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+	throttled := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable || c.tmplRetryOn(resp.StatusCode)
+	if resp.StatusCode == http.StatusForbidden && c.policy.Throttled(resp.StatusCode, resp.Header) {
+		throttled, e.RateLimited = true, true
+	}
+	if throttled {
+		if d, ok := transport.ThrottleWait(resp.Header, time.Now()); ok {
 			e.RetryAfter = d
 		}
 	}

@@ -4,8 +4,10 @@
 //	Retry( RateLimit( auth.Transport( Observe( base ) ) ) )
 //
 // Retry re-sends throttled or failed attempts (429, 502, 503, 504, extra
-// statuses, connection resets, timeouts), honouring Retry-After up to a cap,
-// with exponential backoff and full jitter otherwise. RateLimit makes every
+// statuses, a 403 carrying Retry-After or X-RateLimit-Remaining: 0 with
+// X-RateLimit-Reset, connection resets, timeouts), honouring Retry-After or
+// X-RateLimit-Reset up to a cap, with exponential backoff and full jitter
+// otherwise. RateLimit makes every
 // attempt wait on a token bucket. auth.Transport (package auth) adds
 // credentials and refreshes a token once on 401. Observe, innermost, refuses
 // plain http (except loopback) and other origins, counts every request sent

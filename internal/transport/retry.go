@@ -21,8 +21,9 @@ type Policy struct {
 	MaxAttempts int
 	// MinWait is the first backoff; it doubles per attempt up to MaxWait.
 	MinWait time.Duration
-	// MaxWait caps backoff and Retry-After. A Retry-After above it ends the
-	// retries: the response is returned as is.
+	// MaxWait caps backoff and the wait a throttling response asks for
+	// (Retry-After, X-RateLimit-Reset). A wait above it ends the retries: the
+	// response is returned as is.
 	MaxWait time.Duration
 	// RetryOn adds statuses to the throttling ones (429, 502, 503, 504).
 	RetryOn []int
@@ -38,6 +39,45 @@ func (p Policy) Retryable(status int) bool {
 		return true
 	}
 	return slices.Contains(p.RetryOn, status)
+}
+
+// Throttled reports whether a response with this status and header is
+// throttling that Retry waits out: a Retryable status, or a 403 that says it
+// is a rate limit by carrying a valid Retry-After, or X-RateLimit-Remaining: 0
+// with an X-RateLimit-Reset (GitHub answers its primary and secondary rate
+// limits with 403 or 429 and these headers). Any other 403 is a permission
+// error and is not retried.
+func (p Policy) Throttled(status int, h http.Header) bool {
+	if p.Retryable(status) {
+		return true
+	}
+	if status != http.StatusForbidden {
+		return false
+	}
+	_, ok := ThrottleWait(h, time.Now())
+	return ok
+}
+
+// ThrottleWait reads the wait a throttling response asks for: its
+// Retry-After (see ParseRetryAfter), else, when X-RateLimit-Remaining is 0,
+// the time until X-RateLimit-Reset, an epoch time in seconds (a reset already
+// past gives 0). ok is false when neither form is present and valid.
+func ThrottleWait(h http.Header, now time.Time) (d time.Duration, ok bool) {
+	if d, ok := ParseRetryAfter(h.Get("Retry-After"), now); ok {
+		return d, true
+	}
+	if strings.TrimSpace(h.Get("X-RateLimit-Remaining")) != "0" {
+		return 0, false
+	}
+	reset, err := strconv.ParseInt(strings.TrimSpace(h.Get("X-RateLimit-Reset")), 10, 64)
+	if err != nil || reset < 0 {
+		return 0, false
+	}
+	const maxSecs = int64(365 * 24 * time.Hour / time.Second)
+	if secs := reset - now.Unix(); secs > maxSecs {
+		return time.Duration(maxSecs) * time.Second, true
+	}
+	return max(time.Unix(reset, 0).Sub(now), 0), true
 }
 
 // Backoff returns the wait before attempt n+1 after attempt n (n >= 1) failed:
@@ -85,14 +125,17 @@ func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 // Retry is the outermost layer: it sends each request up to
 // Policy.MaxAttempts times.
 //
-// An attempt is retried when it failed with a retryable status, a connection
-// reset, an unexpected EOF or a timeout (of the attempt, not of the caller's
-// context), and the request body can be replayed (no body, or GetBody set).
-// The wait is the response's Retry-After when present, or Backoff. When
-// Retry-After exceeds MaxWait, or the attempts are used up, the last response
-// is returned as is (status and Retry-After header intact) for the caller to
-// turn into an error; the last error is returned likewise. A cancelled
-// context during a wait ends RoundTrip with the context's error.
+// An attempt is retried when it was throttled (see Policy.Throttled: a
+// retryable status, or a 403 carrying rate-limit headers), or failed with a
+// connection reset, an unexpected EOF or a timeout (of the attempt, not of
+// the caller's context), and the request body can be replayed (no body, or
+// GetBody set). The wait is the one the response asks for (ThrottleWait:
+// Retry-After, else X-RateLimit-Reset when X-RateLimit-Remaining is 0), or
+// Backoff when it asks for none (or for a reset already past). When that
+// wait exceeds MaxWait, or the attempts are used up, the last response is
+// returned as is (status and headers intact) for the caller to turn into an
+// error; the last error is returned likewise. A cancelled context during a
+// wait ends RoundTrip with the context's error.
 //
 // Each retry is counted in the context's Stats and logged at warn level.
 // Retry is safe for concurrent use by multiple goroutines.
@@ -145,16 +188,21 @@ func (t *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 			wait = t.Policy.Backoff(attempt, t.Rand)
 			why = slog.String("error", t.Redactor.String(err.Error()))
 		} else {
-			if !t.Policy.Retryable(resp.StatusCode) || last {
+			if !t.Policy.Throttled(resp.StatusCode, resp.Header) || last {
 				resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 				return resp, nil
 			}
-			if ra, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-				if ra > t.Policy.MaxWait {
+			if tw, ok := ThrottleWait(resp.Header, time.Now()); ok {
+				if tw > t.Policy.MaxWait {
 					resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 					return resp, nil
 				}
-				wait = ra
+				wait = tw
+				if tw == 0 && resp.Header.Get("Retry-After") == "" {
+					// A rate-limit reset already past (clock skew): back off
+					// rather than hammer the server.
+					wait = t.Policy.Backoff(attempt, t.Rand)
+				}
 			} else {
 				wait = t.Policy.Backoff(attempt, t.Rand)
 			}

@@ -147,6 +147,110 @@ func TestRetry(t *testing.T) {
 	}
 }
 
+// gh is a GitHub-style rate-limit header: X-RateLimit-Remaining and, when
+// reset is not 0, X-RateLimit-Reset reset seconds after the synctest epoch
+// (2000-01-01T00:00:00Z, the bubble's start).
+func gh(remaining string, reset int64) http.Header {
+	h := http.Header{"X-Ratelimit-Remaining": {remaining}}
+	if reset != 0 {
+		h.Set("X-RateLimit-Reset", fmt.Sprint(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Unix()+reset))
+	}
+	return h
+}
+
+// TestRetryRateLimited403 covers GitHub's rate limits: a 403 with
+// Retry-After (secondary) or X-RateLimit-Remaining: 0 and X-RateLimit-Reset
+// (primary) is throttling and waited out; any other 403 is final at once.
+func TestRetryRateLimited403(t *testing.T) {
+	tests := []struct {
+		name        string
+		steps       []step
+		wantStatus  int
+		wantCalls   int
+		wantRetries int
+		wantWait    time.Duration // exact
+	}{
+		{name: "plain 403 is final", steps: []step{{status: 403}}, wantStatus: 403, wantCalls: 1},
+		{name: "403 with remaining left is final", steps: []step{{status: 403, header: gh("12", 30)}}, wantStatus: 403, wantCalls: 1},
+		{name: "403 remaining 0 without reset is final", steps: []step{{status: 403, header: gh("0", 0)}}, wantStatus: 403, wantCalls: 1},
+		{name: "403 with bad Retry-After is final", steps: []step{{status: 403, header: ra("later")}}, wantStatus: 403, wantCalls: 1},
+		{name: "403 Retry-After is waited out", steps: []step{{status: 403, header: ra("3")}, {status: 200}}, wantStatus: 200, wantCalls: 2, wantRetries: 1, wantWait: 3 * time.Second},
+		{name: "403 remaining 0 waits until reset", steps: []step{{status: 403, header: gh("0", 7)}, {status: 200}}, wantStatus: 200, wantCalls: 2, wantRetries: 1, wantWait: 7 * time.Second},
+		{name: "429 remaining 0 waits until reset", steps: []step{{status: 429, header: gh("0", 4)}, {status: 200}}, wantStatus: 200, wantCalls: 2, wantRetries: 1, wantWait: 4 * time.Second},
+		{name: "Retry-After wins over reset", steps: []step{{status: 403, header: func() http.Header { h := gh("0", 9); h.Set("Retry-After", "2"); return h }()}, {status: 200}}, wantStatus: 200, wantCalls: 2, wantRetries: 1, wantWait: 2 * time.Second},
+		{name: "reset past MaxWait returns the 403 at once", steps: []step{{status: 403, header: gh("0", 3600)}}, wantStatus: 403, wantCalls: 1},
+		{name: "reset already past backs off", steps: []step{{status: 403, header: gh("0", -5)}, {status: 200}}, wantStatus: 200, wantCalls: 2, wantRetries: 1},
+		{name: "attempts used up returns the last 403", steps: []step{{status: 403, header: ra("1")}, {status: 403, header: ra("1")}, {status: 403, header: ra("1")}, {status: 403, header: ra("1")}}, wantStatus: 403, wantCalls: 4, wantRetries: 3, wantWait: 3 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := &fakeRT{steps: tt.steps}
+				stats := &Stats{}
+				rt := &Retry{Base: f, Policy: policy}
+				req, err := http.NewRequestWithContext(WithStats(t.Context(), stats), "GET", "https://api.github.com/orgs/o/members", nil)
+				require.NoError(t, err)
+				start := time.Now()
+				resp, err := rt.RoundTrip(req)
+				require.NoError(t, err)
+				_, _ = io.ReadAll(resp.Body)
+				require.NoError(t, resp.Body.Close())
+				assert.Equal(t, tt.wantStatus, resp.StatusCode)
+				assert.Equal(t, tt.wantCalls, f.calls(), "attempts")
+				snap := stats.Snapshot()
+				assert.Equal(t, tt.wantRetries, snap.Retries, "retries")
+				if tt.wantWait > 0 {
+					assert.Equal(t, tt.wantWait, snap.RetryWait)
+					assert.Equal(t, tt.wantWait, time.Since(start), "fake clock time spent waiting")
+				}
+			})
+		})
+	}
+}
+
+func TestThrottleWait(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	hdr := func(kv ...string) http.Header {
+		h := http.Header{}
+		for i := 0; i < len(kv); i += 2 {
+			h.Set(kv[i], kv[i+1])
+		}
+		return h
+	}
+	epoch := func(d time.Duration) string { return fmt.Sprint(now.Add(d).Unix()) }
+	tests := []struct {
+		name string
+		h    http.Header
+		want time.Duration
+		ok   bool
+	}{
+		{"none", hdr(), 0, false},
+		{"retry-after seconds", hdr("Retry-After", "5"), 5 * time.Second, true},
+		{"retry-after date", hdr("Retry-After", "Wed, 25 Nov 2026 12:00:30 GMT"), 30 * time.Second, true},
+		{"reset", hdr("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", epoch(90*time.Second)), 90 * time.Second, true},
+		{"reset in the past", hdr("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", epoch(-time.Minute)), 0, true},
+		{"reset far away is capped at a year", hdr("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "99999999999999"), 365 * 24 * time.Hour, true},
+		{"remaining not 0", hdr("X-RateLimit-Remaining", "3", "X-RateLimit-Reset", epoch(time.Minute)), 0, false},
+		{"reset missing", hdr("X-RateLimit-Remaining", "0"), 0, false},
+		{"reset not a number", hdr("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "soon"), 0, false},
+		{"retry-after first", hdr("Retry-After", "1", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", epoch(time.Hour)), time.Second, true},
+	}
+	for _, tt := range tests {
+		d, ok := ThrottleWait(tt.h, now)
+		assert.Equal(t, tt.ok, ok, tt.name)
+		assert.Equal(t, tt.want, d, tt.name)
+	}
+}
+
+func TestPolicyThrottled(t *testing.T) {
+	assert.True(t, policy.Throttled(429, nil))
+	assert.True(t, policy.Throttled(406, nil), "retry_on")
+	assert.False(t, policy.Throttled(403, http.Header{}))
+	assert.True(t, policy.Throttled(403, ra("1")))
+	assert.False(t, policy.Throttled(401, ra("1")), "only 403 is read for rate-limit headers")
+	assert.False(t, policy.Throttled(500, ra("1")))
+}
+
 func TestRetryAfterHTTPDate(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		date := time.Now().Add(7 * time.Second).UTC().Format(http.TimeFormat)
