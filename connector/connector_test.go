@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/saasconnect/saasconnect"
+	"github.com/saasconnect/saasconnect/auth"
 	"github.com/saasconnect/saasconnect/filter"
 	"github.com/saasconnect/saasconnect/mapping"
 	"github.com/saasconnect/saasconnect/paginate"
@@ -450,6 +451,51 @@ func TestRefreshOn401(t *testing.T) {
 	assert.Equal(t, Failed, rep.Status)
 	_, tokens = f2.hits()
 	assert.Equal(t, 2, tokens, "exactly one forced refresh")
+}
+
+// TestRefusedCredentialsAreUnauthorized: a token or login request refused
+// for bad credentials makes the run's, the iterator's and Test's error match
+// ErrUnauthorized, and still auth.ErrInvalidCredentials and *auth.TokenError.
+// A token endpoint failing for another reason (404) is not ErrUnauthorized.
+func TestRefusedCredentialsAreUnauthorized(t *testing.T) {
+	tests := []struct {
+		name    string
+		auth    AuthMethod
+		edit    func(Settings)
+		refused bool
+	}{
+		{name: "oauth2 wrong client secret", auth: AuthOAuth2, edit: func(s Settings) { s["client_secret"] = "wrong-secret" }, refused: true},
+		{name: "session wrong password", auth: AuthSession, edit: func(s Settings) { s["login_pass"] = "wrong-pass" }, refused: true},
+		{name: "oauth2 token URL 404", auth: AuthOAuth2, edit: func(s Settings) { s["token_url"] = "{base_url}/oauth/tokn" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeVendor(t, 7, paginate.PageNumber, tt.auth)
+			srv := f.server()
+			s := f.settings()
+			tt.edit(s)
+			c, err := New(f.template(srv.URL), "u", s)
+			require.NoError(t, err)
+
+			_, rep, runErr := collect(t, c, t.Context())
+			assert.Equal(t, Failed, rep.Status)
+			var iterErr error
+			for _, err := range c.Users(t.Context()) {
+				iterErr = err
+			}
+			testErr := c.Test(t.Context())
+			for what, err := range map[string]error{"Run": runErr, "Users": iterErr, "Test": testErr} {
+				require.Error(t, err, what)
+				var te *auth.TokenError
+				assert.ErrorAs(t, err, &te, what)
+				assert.ErrorIs(t, err, auth.ErrTokenRequest, what)
+				assert.Equal(t, tt.refused, errors.Is(err, ErrUnauthorized), "%s: errors.Is(ErrUnauthorized): %v", what, err)
+				assert.Equal(t, tt.refused, errors.Is(err, auth.ErrInvalidCredentials), "%s: errors.Is(auth.ErrInvalidCredentials): %v", what, err)
+				assert.NotErrorIs(t, err, ErrForbidden, what)
+				assertNoSecrets(t, err.Error(), "wrong-secret", "wrong-pass")
+			}
+		})
+	}
 }
 
 func TestRetryAfterAboveCap(t *testing.T) {

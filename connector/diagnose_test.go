@@ -43,7 +43,7 @@ func TestTestDiagnostics(t *testing.T) {
 		{name: "forbidden", auth: AuthAPIKey, prepare: func(f *fakeVendor, s *setup) { f.faults[1] = []fault{{status: 403}} },
 			want: ProblemCredentials, wantIs: ErrForbidden, wantMsg: []string{"not allowed", "scope or admin role"}},
 		{name: "token endpoint refuses", auth: AuthOAuth2, prepare: func(f *fakeVendor, s *setup) { s.settings["client_secret"] = "wrong-secret" },
-			want: ProblemCredentials, wantIs: auth.ErrInvalidCredentials, wantMsg: []string{"bad credentials", "token request", "/oauth/token"}},
+			want: ProblemCredentials, wantIs: ErrUnauthorized, wantMsg: []string{"bad credentials", "token request", "/oauth/token"}},
 		{name: "login refused", auth: AuthSession, prepare: func(f *fakeVendor, s *setup) { s.settings["login_pass"] = "wrong-pass" },
 			want: ProblemCredentials, wantIs: auth.ErrTokenRequest, wantMsg: []string{"login request"}},
 		{name: "token URL unreachable", auth: AuthOAuth2, prepare: func(f *fakeVendor, s *setup) {

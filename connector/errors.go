@@ -15,7 +15,11 @@ import (
 // paginate package's values.
 var (
 	// ErrUnauthorized: the vendor answered 401 even after one forced token
-	// refresh, or the token/login request was refused.
+	// refresh, or the token/login request was refused (the endpoint
+	// answered 401 or an OAuth2 invalid_client, invalid_grant or
+	// unauthorized_client error). For a refused token/login request the
+	// run's (and Test's) error matches auth.ErrInvalidCredentials and
+	// *auth.TokenError as well.
 	ErrUnauthorized = errors.New("connector: unauthorized")
 	// ErrForbidden: the vendor answered 403 (credentials valid, scope or
 	// role missing). A 403 carrying rate-limit headers is ErrRateLimited

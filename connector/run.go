@@ -17,6 +17,7 @@ import (
 
 	"github.com/saasconnect/saasconnect"
 	"github.com/saasconnect/saasconnect/activity"
+	"github.com/saasconnect/saasconnect/auth"
 	"github.com/saasconnect/saasconnect/internal/transport"
 	"github.com/saasconnect/saasconnect/paginate"
 )
@@ -280,14 +281,21 @@ func (c *Connector) httpError(req *http.Request, resp *http.Response) *HTTPError
 func (c *Connector) tmplRetryOn(status int) bool { return slices.Contains(c.retryOn, status) }
 
 // runError is an error whose message has been redacted; it keeps the chain
-// for errors.Is and errors.As.
+// for errors.Is and errors.As. unauthorized makes it match ErrUnauthorized
+// too: the token or login request was refused (auth.ErrInvalidCredentials).
 type runError struct {
-	msg string
-	err error
+	msg          string
+	err          error
+	unauthorized bool
 }
 
 func (e *runError) Error() string { return e.msg }
 func (e *runError) Unwrap() error { return e.err }
+
+// Is matches ErrUnauthorized when the token or login endpoint refused the
+// credentials; the chain (auth.ErrInvalidCredentials, *auth.TokenError, ...)
+// is still matched through Unwrap.
+func (e *runError) Is(target error) bool { return target == ErrUnauthorized && e.unauthorized }
 
 // wrap prefixes err with the connector name, tidies paginate's page errors
 // and redacts every secret value from the message.
@@ -304,5 +312,9 @@ func (c *Connector) wrap(err error) error {
 	} else if pe != nil {
 		msg = strings.TrimPrefix(msg, "paginate: ")
 	}
-	return &runError{msg: c.redact.String(fmt.Sprintf("connector %q: %s", c.name, msg)), err: err}
+	return &runError{
+		msg:          c.redact.String(fmt.Sprintf("connector %q: %s", c.name, msg)),
+		err:          err,
+		unauthorized: errors.Is(err, auth.ErrInvalidCredentials),
+	}
 }

@@ -194,10 +194,9 @@ MeganB@contoso.com                       Megan Bowen      Marketing   active  in
 			name:    "wrong client secret",
 			tenants: []string{"contoso.onmicrosoft.com", "fabrikam.onmicrosoft.com"},
 			secret:  "not-the-secret",
-			// connector.ErrUnauthorized's doc says it also covers a refused
-			// token request, but Run's error does not match it (reported);
-			// auth.ErrInvalidCredentials does.
-			wantErr: auth.ErrInvalidCredentials,
+			// A refused token request is connector.ErrUnauthorized (and
+			// still auth.ErrInvalidCredentials, checked below).
+			wantErr: connector.ErrUnauthorized,
 			want: `contoso.onmicrosoft.com: 0 users, failed
 fabrikam.onmicrosoft.com: 0 users, failed
 0 users in 0 tenants, 0 people
@@ -233,6 +232,9 @@ EMAIL  NAME  DEPARTMENT  STATUS  ACTIVITY  LAST SIGN-IN  CONNECTOR
 			}
 			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
 				t.Fatalf("run error = %v, want %v", err, tt.wantErr)
+			}
+			if tt.wantErr == connector.ErrUnauthorized && !errors.Is(err, auth.ErrInvalidCredentials) {
+				t.Fatalf("run error = %v, want it to match auth.ErrInvalidCredentials too", err)
 			}
 			if got := stdout.String(); got != tt.want {
 				t.Errorf("stdout:\n%s\nwant:\n%s", got, tt.want)
