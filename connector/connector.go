@@ -233,6 +233,12 @@ func (c *Connector) authenticator(vals map[string]string, tokenClient *http.Clie
 			ClientSecret: auth.Secret(vals["client_secret"]),
 			Scopes:       strings.Fields(expandString(a.Scope, vals)),
 			ClientAuth:   auth.ClientAuth(a.ClientAuth),
+			Header:       a.Header,
+			TokenType:    a.TokenType,
+		}
+		if cfg.Header == "" && cfg.TokenType != "" {
+			// token_type alone forces the Authorization prefix.
+			cfg.Header = "Authorization"
 		}
 		switch cfg.GrantType {
 		case auth.GrantPassword:

@@ -30,6 +30,13 @@ const TemplateVersion = 1
 //     ("https://{tenant_host}", "{base_url}/oauth/token"); so may supplied
 //     values of settings that are not secret. URL-shaped values are filled
 //     by position like users_url, others verbatim.
+//   - auth.header and auth.token_type also apply to oauth2: the access token
+//     goes in header (default Authorization) prefixed by token_type. With
+//     neither set it is "Authorization: <the server's token_type> <token>"
+//     (Bearer when the server sends none); with header set, an empty
+//     token_type sends the raw token (Workfront: "sessionID: <token>"; the
+//     token response's own token_type is then not used); token_type alone
+//     forces the Authorization prefix.
 //   - auth.scope may hold {placeholders} (expanded verbatim).
 //   - auth.login_method is the session login request's method (default POST).
 //   - auth.token_path, total_path, has_more_path accept "header:<Name>".
@@ -82,9 +89,12 @@ type AuthSpec struct {
 	Method AuthMethod `json:"method,omitempty"`
 
 	// TokenType prefixes the key or token ("Bearer", "SSWS", "token"; empty
-	// = raw) (api_key, session).
+	// = raw) (api_key, session, oauth2). For oauth2 with no Header, empty
+	// means the token endpoint's token_type ("Bearer" when it sends none);
+	// with Header set, empty means the raw token.
 	TokenType string `json:"token_type,omitempty"`
-	// Header carries the key or token (default Authorization) (api_key, session).
+	// Header carries the key or token (default Authorization) (api_key,
+	// session, oauth2).
 	Header string `json:"header,omitempty"`
 	// QueryParam carries the key in the query instead of a header (api_key).
 	QueryParam string `json:"query_param,omitempty"`

@@ -125,6 +125,14 @@ func TestValidate(t *testing.T) {
 		{name: "oauth2 bad client_auth", edit: func(t *Template) {
 			t.Auth = AuthSpec{Method: AuthOAuth2, GrantType: "client_credentials", TokenURL: "{base_url}/token", ClientAuth: "auto"}
 		}, wantPaths: []string{"auth.client_auth"}},
+		{name: "oauth2 header and token_type", edit: func(t *Template) {
+			t.Auth = AuthSpec{Method: AuthOAuth2, GrantType: "refresh_token", TokenURL: "{base_url}/token", ClientAuth: "body", Header: "sessionID"}
+		}},
+		{name: "oauth2 bad header and token_type", edit: func(t *Template) {
+			t.Auth = AuthSpec{Method: AuthOAuth2, GrantType: "refresh_token", TokenURL: "{base_url}/token", ClientAuth: "body", Header: "session id", TokenType: "Bearer "}
+		}, wantPaths: []string{"auth.header", "auth.token_type"}, wantMsg: `"session id" is not a valid header name`},
+		{name: "api_key token_type with a space", edit: func(t *Template) { t.Auth.TokenType = "Bearer x" }, wantPaths: []string{"auth.token_type"}},
+		{name: "token_type unused by basic", edit: func(t *Template) { t.Auth = AuthSpec{Method: AuthBasic, TokenType: "Bearer x"} }, wantPaths: []string{"auth.token_type"}, wantMsg: "not used"},
 		{name: "session without login_url and token_path", edit: func(t *Template) { t.Auth = AuthSpec{Method: AuthSession} }, wantPaths: []string{"auth.login_url", "auth.token_path"}},
 		{name: "session bad fields", edit: func(t *Template) {
 			t.Auth = AuthSpec{Method: AuthSession, LoginURL: "{base_url}/login", TokenPath: "data[", LoginFormat: "xml", ExpiresIn: "soon"}

@@ -28,7 +28,8 @@ var settingNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 //
 // It checks: the version; setting names; the auth method and the fields it
 // needs (token_url, grant_type and client_auth for oauth2; login_url and
-// token_path for session) and no fields it does not use; users_url present,
+// token_path for session) and no fields it does not use; header names and
+// token types; users_url present,
 // without credentials (user info or secret-looking query parameters); that
 // every {placeholder} names a declared or auth-implied setting; the
 // pagination block; records_path and every mapped path; status_values
@@ -109,7 +110,7 @@ var authFields = map[AuthMethod][]string{
 	AuthNone:    {},
 	AuthAPIKey:  {"token_type", "header", "query_param"},
 	AuthBasic:   {},
-	AuthOAuth2:  {"grant_type", "token_url", "scope", "client_auth"},
+	AuthOAuth2:  {"grant_type", "token_url", "scope", "client_auth", "header", "token_type"},
 	AuthSession: {"login_url", "login_method", "login_body", "login_format", "token_path", "header", "token_type", "expires_in"},
 }
 
@@ -135,6 +136,9 @@ func (v *validator) auth() {
 		if given[k] && !slices.Contains(uses, k) {
 			v.add("auth."+k, "not used by auth method %q", method)
 		}
+	}
+	if a.TokenType != "" && slices.Contains(uses, "token_type") && strings.IndexFunc(a.TokenType, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+		v.add("auth.token_type", "%q is not a token type: no spaces or control characters (the token follows after one space)", a.TokenType)
 	}
 	switch method {
 	case AuthAPIKey:
@@ -165,6 +169,7 @@ func (v *validator) auth() {
 		default:
 			v.add("auth.client_auth", "unknown value %q (want header or body)", a.ClientAuth)
 		}
+		v.headerName("auth.header", a.Header)
 	case AuthSession:
 		if a.LoginURL == "" {
 			v.add("auth.login_url", "missing: session auth needs the login endpoint")
