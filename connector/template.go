@@ -24,6 +24,8 @@ const TemplateVersion = 1
 // once; New validates and compiles it.
 //
 // The JSON shape is DESIGN.md's. Beyond it (all optional):
+//   - description: free text on what the template covers and, for a
+//     partial one, what is unconfirmed (`saasconnect settings` prints it).
 //   - settings[].secret marks a declared setting secret explicitly (names
 //     containing password, secret, token or key are secret anyway).
 //   - settings[].default may hold {placeholders} naming other settings
@@ -53,6 +55,11 @@ type Template struct {
 	Vendor  string `json:"vendor,omitempty"`
 	Support string `json:"support,omitempty"` // "full" or "partial"
 	DocsURL string `json:"docs_url,omitempty"`
+	// Description is free text for the people choosing or running the
+	// template: what it covers and, for a partial template, what is
+	// unconfirmed ("the time format of LastLogin is taken from community
+	// code"). Optional; never interpreted.
+	Description string `json:"description,omitempty"`
 
 	// Declared lists the settings the template declares (JSON "settings").
 	// Settings() adds the ones its auth method implies.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -210,4 +211,14 @@ func TestVendorTemplatesValidate(t *testing.T) {
 			assert.NoError(t, tmpl.Validate())
 		})
 	}
+}
+
+func TestParseTemplateDescription(t *testing.T) {
+	data := strings.Replace(validJSON, `"version": 1,`, `"version": 1, "description": "Seats; last_activity_at needs telemetry.",`, 1)
+	tmpl, err := ParseTemplate([]byte(data))
+	require.NoError(t, err)
+	assert.Equal(t, "Seats; last_activity_at needs telemetry.", tmpl.Description)
+	require.NoError(t, tmpl.Validate())
+	_, err = ParseTemplate([]byte(strings.Replace(validJSON, `"version": 1,`, `"version": 1, "description": ["a"],`, 1)))
+	assert.ErrorContains(t, err, "description")
 }

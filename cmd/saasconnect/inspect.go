@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/saasconnect/saasconnect/connector"
@@ -98,7 +99,8 @@ func splitErrors(err error) []error {
 	return []error{err}
 }
 
-// cmdSettings prints the settings a template needs.
+// cmdSettings prints the template's description (when it has one) as a
+// first line, then the settings it needs.
 func cmdSettings(_ context.Context, e env, args []string) error {
 	fs := newFlags(e, "settings")
 	if err := parseFlags(fs, args); err != nil {
@@ -110,6 +112,9 @@ func cmdSettings(_ context.Context, e env, args []string) error {
 	t, err := loadTemplateArg(fs.Arg(0))
 	if err != nil {
 		return err
+	}
+	if d := strings.Join(strings.Fields(t.Description), " "); d != "" {
+		fmt.Fprintf(e.stdout, "%s\n\n", d)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SETTING\tREQUIRED\tSECRET\tDEFAULT\tENVIRONMENT\tDESCRIPTION")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/saasconnect/saasconnect"
 	"github.com/saasconnect/saasconnect/connector/connectortest"
+	"github.com/saasconnect/saasconnect/vendors"
 )
 
 // result is what one CLI invocation produced.
@@ -176,6 +177,32 @@ func TestSettings(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, "base_url") {
 		t.Errorf("settings lacks base_url:\n%s", r.stdout)
+	}
+	tmpl, err := vendors.Get("okta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(r.stdout, "\n"); tmpl.Description == "" || first != tmpl.Description {
+		t.Errorf("first line = %q, want the template's description %q", first, tmpl.Description)
+	}
+}
+
+// TestSettingsWithoutDescription: a template without a description starts
+// with the table.
+func TestSettingsWithoutDescription(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "t.json")
+	tmpl := `{"version":1,"settings":[{"name":"base_url","default":"https://api.example.com"}],` +
+		`"request":{"users_url":"{base_url}/users"},"response":{"fields":{"id":"id"}}}`
+	if err := os.WriteFile(file, []byte(tmpl), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t.Context(), nil, "settings", file)
+	if r.code != exitOK {
+		t.Fatalf("exit = %d, stderr: %s", r.code, r.stderr)
+	}
+	if !strings.HasPrefix(r.stdout, "SETTING") {
+		t.Errorf("stdout = %q, want the table first", r.stdout)
 	}
 }
 
