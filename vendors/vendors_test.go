@@ -86,6 +86,14 @@ func checkTemplate(t *testing.T, slug string, tmpl connector.Template) {
 	if u, err := url.Parse(tmpl.DocsURL); err != nil || u.Scheme != "https" || u.Host == "" {
 		t.Errorf("docs_url %q is not an https URL", tmpl.DocsURL)
 	}
+	// The description says what the template covers and, for a partial
+	// one, what is unconfirmed.
+	switch {
+	case strings.TrimSpace(tmpl.Description) == "":
+		t.Errorf("no description")
+	case tmpl.Support == "partial" && !strings.Contains(tmpl.Description, "Partial:"):
+		t.Errorf("description of a partial template does not say what is partial (\"Partial: ...\"): %q", tmpl.Description)
+	}
 
 	settings := map[string]connector.Setting{}
 	for _, s := range tmpl.Settings() {
