@@ -109,3 +109,25 @@ func ExampleSuggest() {
 	// status        accountEnabled                     0.95
 	// last_activity signInActivity.lastSignInDateTime  1.00
 }
+
+// Microsoft Graph's mail is null for users without a mailbox: fall back to
+// the user principal name.
+func ExampleSpec_fallbacks() {
+	m := mapping.MustCompile(mapping.Spec{
+		Fields:    map[string]string{"id": "id", "email": "mail"},
+		Fallbacks: map[string][]string{"email": {"userPrincipalName"}},
+	})
+	for _, rec := range []string{
+		`{"id": "1", "mail": "AdeleV@contoso.com", "userPrincipalName": "AdeleV@contoso.onmicrosoft.com"}`,
+		`{"id": "2", "mail": null, "userPrincipalName": "ConfRoomAdams@contoso.onmicrosoft.com"}`,
+	} {
+		u, err := m.Map(decode(rec))
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(u.ID, u.Email)
+	}
+	// Output:
+	// 1 AdeleV@contoso.com
+	// 2 ConfRoomAdams@contoso.onmicrosoft.com
+}

@@ -33,6 +33,19 @@
 // Fields that are not system fields go to User.Extra under their template
 // key, with the value as decoded (json.Number, string, bool, []any,
 // map[string]any); null and absent values are left out.
+//
+// # Fallback paths
+//
+// Spec.Fallbacks gives a field alternative paths, tried in order when the
+// primary path's value is missing: absent, null, an empty (or all-space)
+// string or an empty array (a wildcard or filter that matched nothing).
+// The first alternative with a value wins; when none has one, the primary's
+// value is used as it is. Microsoft Graph's email, for instance, is mail,
+// else userPrincipalName:
+//
+//	Spec{Fields: map[string]string{"email": "mail"}, Fallbacks: map[string][]string{"email": {"userPrincipalName"}}}
+//
+// A field without fallbacks costs nothing more on the hot path.
 package mapping
 
 import (
@@ -68,6 +81,11 @@ type Spec struct {
 	// LastActivityField is the path of the last-activity timestamp; ""
 	// means the vendor reports none.
 	LastActivityField string `json:"last_activity_field,omitempty"`
+	// Fallbacks gives fields of Fields alternative paths, tried in order
+	// when the primary path's value is absent, null, an empty string or an
+	// empty array (see the package doc). Every key must be a key of Fields
+	// (not last_activity), with at least one path.
+	Fallbacks map[string][]string `json:"fallbacks,omitempty"`
 }
 
 // SystemFields lists the field names that fill User fields, in User order.
@@ -84,9 +102,11 @@ var ErrMissingIdentity = errors.New("mapping: record has no email and no id")
 var ErrNoIdentityField = errors.New("mapping: fields map neither id nor email")
 
 // FieldError locates a mapping problem: the field (template key, or
-// "status_values[…]", "time_format", "last_activity"), the vendor path it
-// reads, and what went wrong. Offset is the byte offset in Path of a path
-// syntax error, or -1.
+// "status_values[…]", "time_format", "last_activity", or
+// "fallbacks.<field>[i]" for the i-th fallback path of a field and
+// "fallbacks.<field>" for the list itself; a field name that is not a plain
+// identifier is written ["name"]), the vendor path it reads, and what went
+// wrong. Offset is the byte offset in Path of a path syntax error, or -1.
 type FieldError struct {
 	Field  string
 	Path   string
@@ -137,9 +157,10 @@ var slots = map[string]slot{
 }
 
 type field struct {
-	name string
-	slot slot
-	path *jsonpath.Path
+	name      string
+	slot      slot
+	path      *jsonpath.Path
+	fallbacks []*jsonpath.Path // tried in order when path gives no value
 }
 
 // Mapper is a compiled Spec. It is immutable and safe for concurrent use.
@@ -216,6 +237,7 @@ func Compile(s Spec) (*Mapper, error) {
 			m.emailPath = expr
 		}
 	}
+	errs = append(errs, m.compileFallbacks(s)...)
 	if _, ok := s.Fields["id"]; !ok {
 		if _, ok := s.Fields["email"]; !ok {
 			errs = append(errs, &FieldError{Field: "id", Offset: -1, Err: ErrNoIdentityField})
@@ -259,6 +281,75 @@ func Compile(s Spec) (*Mapper, error) {
 	return m, nil
 }
 
+// compileFallbacks compiles s.Fallbacks onto the compiled fields.
+func (m *Mapper) compileFallbacks(s Spec) []error {
+	if len(s.Fallbacks) == 0 {
+		return nil
+	}
+	var errs []error
+	names := make([]string, 0, len(s.Fallbacks))
+	for name := range s.Fallbacks {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		list := s.Fallbacks[name]
+		at := fallbackName(name)
+		var f *field
+		for i := range m.fields {
+			if m.fields[i].name == name {
+				f = &m.fields[i]
+			}
+		}
+		_, mapped := s.Fields[name]
+		switch {
+		case name == "last_activity":
+			errs = append(errs, &FieldError{Field: at, Offset: -1, Err: errors.New("last activity has no fallbacks")})
+			continue
+		case !mapped:
+			errs = append(errs, &FieldError{Field: at, Offset: -1, Err: fmt.Errorf("field %q is not in fields: a fallback needs a primary path", name)})
+			continue
+		case len(list) == 0:
+			errs = append(errs, &FieldError{Field: at, Offset: -1, Err: errors.New("empty list: give at least one path, or remove the key")})
+			continue
+		}
+		paths := make([]*jsonpath.Path, 0, len(list))
+		for i, expr := range list {
+			at := fmt.Sprintf("%s[%d]", at, i)
+			if strings.TrimSpace(expr) == "" {
+				errs = append(errs, &FieldError{Field: at, Path: expr, Offset: -1, Err: errors.New("empty path")})
+				continue
+			}
+			p, err := jsonpath.Compile(expr)
+			if err != nil {
+				errs = append(errs, pathError(at, expr, err))
+				continue
+			}
+			paths = append(paths, p)
+		}
+		if f != nil { // nil: the primary path itself is in error
+			f.fallbacks = paths
+		}
+	}
+	return errs
+}
+
+// fallbackName is the FieldError.Field of a field's fallback list:
+// "fallbacks.email", or `fallbacks["odd key"]`.
+func fallbackName(name string) string {
+	plain := name != ""
+	for _, r := range name {
+		if !(r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return "fallbacks." + name
+	}
+	return "fallbacks[" + strconv.Quote(name) + "]"
+}
+
 func pathError(name, expr string, err error) *FieldError {
 	off := -1
 	var se *jsonpath.SyntaxError
@@ -283,12 +374,14 @@ func MustCompile(s Spec) *Mapper {
 func (m *Mapper) ReportsActivity() bool { return m.lastActivity != nil }
 
 // Paths returns every path Map reads: the fields' (system fields in User
-// order, then extras by name) and the last-activity path last. The slice
-// is new; the paths are shared and immutable.
+// order, then extras by name), each followed by its fallbacks, and the
+// last-activity path last. The slice is new; the paths are shared and
+// immutable.
 func (m *Mapper) Paths() []*jsonpath.Path {
 	ps := make([]*jsonpath.Path, 0, len(m.fields)+1)
 	for _, f := range m.fields {
 		ps = append(ps, f.path)
+		ps = append(ps, f.fallbacks...)
 	}
 	if m.lastActivity != nil {
 		ps = append(ps, m.lastActivity)
@@ -310,13 +403,23 @@ func (m *Mapper) Paths() []*jsonpath.Path {
 // unparseable time) is a *FieldError naming the field and path; a record
 // with neither email nor ID is a *FieldError wrapping ErrMissingIdentity.
 // All problems of the record are joined; on error the User is the zero
-// value. Map is safe for concurrent use and reads each path once.
+// value. Map is safe for concurrent use and reads each path once (a
+// field's fallback paths only while the previous ones gave no value).
 func (m *Mapper) Map(rec any) (saasconnect.User, error) {
 	var u saasconnect.User
 	var errs []error
 	for i := range m.fields {
 		f := &m.fields[i]
-		v, ok := f.path.Get(rec)
+		path := f.path
+		v, ok := path.Get(rec)
+		if len(f.fallbacks) > 0 && noValue(v, ok) {
+			for _, p := range f.fallbacks {
+				if fv, fok := p.Get(rec); !noValue(fv, fok) {
+					v, ok, path = fv, fok, p
+					break
+				}
+			}
+		}
 		if !ok || v == nil {
 			if f.slot == slotStatus {
 				u.Status = saasconnect.StatusUnknown
@@ -334,7 +437,7 @@ func (m *Mapper) Map(rec any) (saasconnect.User, error) {
 		default:
 			s, err := toString(v)
 			if err != nil {
-				errs = append(errs, &FieldError{Field: f.name, Path: f.path.String(), Offset: -1, Err: err})
+				errs = append(errs, &FieldError{Field: f.name, Path: path.String(), Offset: -1, Err: err})
 				continue
 			}
 			*stringFieldOf(&u, f.slot) = s
@@ -377,6 +480,21 @@ func (m *Mapper) Map(rec any) (saasconnect.User, error) {
 		return saasconnect.User{}, errors.Join(errs...)
 	}
 	return u, nil
+}
+
+// noValue reports whether a path result leaves room for a fallback: absent,
+// null, an empty or all-space string, or an empty array.
+func noValue(v any, ok bool) bool {
+	if !ok || v == nil {
+		return true
+	}
+	switch x := v.(type) {
+	case string:
+		return strings.TrimSpace(x) == ""
+	case []any:
+		return len(x) == 0
+	}
+	return false
 }
 
 // stringFieldOf returns the User string field of a system slot.
