@@ -173,7 +173,7 @@ func (c *Connector) compile(r resolved) error {
 	if c.records, err = jsonpath.Compile(t.Response.RecordsPath); err != nil {
 		return fmt.Errorf("response.records_path: %w", err)
 	}
-	if c.mapper, err = mapping.Compile(c.mappingSpec()); err != nil {
+	if c.mapper, err = mapping.Compile(mappingSpec(c.tmpl)); err != nil {
 		return err
 	}
 	if len(t.Filters) > 0 {
@@ -191,10 +191,12 @@ func (c *Connector) compile(r resolved) error {
 	return nil
 }
 
-func (c *Connector) mappingSpec() mapping.Spec {
-	t := c.tmpl
+// mappingSpec is the mapping part of t: response fields, fallbacks, status
+// values, time format and the activity's last_activity_field.
+func mappingSpec(t Template) mapping.Spec {
 	return mapping.Spec{
 		Fields:            t.Response.Fields,
+		Fallbacks:         t.Response.FallbackFields,
 		StatusValues:      t.Response.StatusValues,
 		TimeFormat:        t.Response.TimeFormat,
 		LastActivityField: t.Activity.LastActivityField,

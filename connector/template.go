@@ -39,6 +39,11 @@ const TemplateVersion = 1
 //     token_type sends the raw token (Workfront: "sessionID: <token>"; the
 //     token response's own token_type is then not used); token_type alone
 //     forces the Authorization prefix.
+//   - response.fallback_fields: {"email": ["userPrincipalName", "otherMails[0]"]}
+//     gives a field of response.fields alternative paths, tried in order
+//     when the primary path's value is absent, null, an empty string or an
+//     empty array; the first with a value wins (see mapping.Spec.Fallbacks).
+//     Every key must be a key of response.fields.
 //   - auth.scope may hold {placeholders} (expanded verbatim).
 //   - auth.login_method is the session login request's method (default POST).
 //   - auth.token_path, total_path, has_more_path accept "header:<Name>".
@@ -155,6 +160,10 @@ type ResponseSpec struct {
 	// Fields maps User fields (id, email, name, first_name, last_name,
 	// status, role, department, title; anything else goes to Extra) to paths.
 	Fields map[string]string `json:"fields,omitempty"`
+	// FallbackFields gives fields of Fields alternative paths, tried in
+	// order when the primary path's value is absent, null, an empty string
+	// or an empty array ({"email": ["userPrincipalName"]}). Extension.
+	FallbackFields map[string][]string `json:"fallback_fields,omitempty"`
 	// StatusValues maps vendor status values to saasconnect.Status values.
 	StatusValues map[string]string `json:"status_values,omitempty"`
 	// TimeFormat is a Go layout, "unix" or "unix_ms"; empty = auto-detect.

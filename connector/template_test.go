@@ -151,6 +151,15 @@ func TestValidate(t *testing.T) {
 			t.Filters[1].Operator = "like"
 		}, wantPaths: []string{"filters[1].operator"}},
 		{name: "unparsable field path", edit: func(t *Template) { t.Response.Fields["email"] = "emails[?(@.primary==" }, wantPaths: []string{"response.fields.email"}},
+		{name: "fallback_fields", edit: func(t *Template) {
+			t.Response.FallbackFields = map[string][]string{"email": {"assignee.login"}, "name": {`assignee["display name"]`}}
+		}},
+		{name: "bad fallback_fields", edit: func(t *Template) {
+			t.Response.FallbackFields = map[string][]string{
+				"email": {"assignee.upn", "emails[?(@.primary=="}, "title": {"job"}, "odd key": {"x"}, "name": {},
+			}
+		}, wantPaths: []string{"response.fallback_fields.email[1]", "response.fallback_fields.name", "response.fallback_fields.title", `response.fallback_fields["odd key"]`},
+			wantMsg: `field "title" is not in fields`},
 		{name: "unparsable records_path", edit: func(t *Template) { t.Response.RecordsPath = "seats[" }, wantPaths: []string{"response.records_path"}},
 		{name: "no identity field", edit: func(t *Template) { t.Response.Fields = map[string]string{"name": "login"} }, wantPaths: []string{"response.fields"}},
 		{name: "bad time_format", edit: func(t *Template) { t.Response.TimeFormat = "yyyy-mm-dd" }, wantPaths: []string{"response.time_format"}},

@@ -32,8 +32,9 @@ var settingNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 // token types; users_url present,
 // without credentials (user info or secret-looking query parameters); that
 // every {placeholder} names a declared or auth-implied setting; the
-// pagination block; records_path and every mapped path; status_values
-// targets and time_format; filters; activity; rate_limit; retry_on.
+// pagination block; records_path and every mapped path (fallback_fields
+// included); status_values targets and time_format; filters; activity;
+// rate_limit; retry_on.
 func (t Template) Validate() error {
 	v := &validator{t: t}
 	v.general()
@@ -342,12 +343,7 @@ func (v *validator) response() {
 		v.add("response.fields", "missing: map at least id or email")
 		return
 	}
-	_, err := mapping.Compile(mapping.Spec{
-		Fields:            t.Response.Fields,
-		StatusValues:      t.Response.StatusValues,
-		TimeFormat:        t.Response.TimeFormat,
-		LastActivityField: t.Activity.LastActivityField,
-	})
+	_, err := mapping.Compile(mappingSpec(t))
 	for _, e := range unjoin(err) {
 		var fe *mapping.FieldError
 		if !errors.As(e, &fe) {
@@ -361,6 +357,9 @@ func (v *validator) response() {
 			v.addErr("activity.last_activity_field", fe.Err)
 		case fe.Field == "time_format", fe.Field == "status_values", strings.HasPrefix(fe.Field, "status_values["):
 			v.addErr("response."+fe.Field, fe.Err)
+		case strings.HasPrefix(fe.Field, "fallbacks.") || strings.HasPrefix(fe.Field, "fallbacks["):
+			// mapping names them fallbacks.<field>[i], fallbacks["<field>"][i].
+			v.addErr("response.fallback_fields"+strings.TrimPrefix(fe.Field, "fallbacks"), fe.Err)
 		default:
 			v.addErr(joinPath("response.fields", fe.Field), fe.Err)
 		}
