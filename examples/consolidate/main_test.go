@@ -21,8 +21,8 @@ import (
 // "0001-01-01T00:00:00Z" for a sign-in that never happened. Adele Vance and
 // Alex Wilber are the docs' demo users; their dates are moved to 2026.
 //
-// Contoso (two pages): Adele, Alex, a room mailbox with no mail (keyed by
-// id), then Megan.
+// Contoso (two pages): Adele, Alex, a room account with no mail (its email
+// is the user principal name, the template's fallback), then Megan.
 // Fabrikam (one page): Adele and Alex again as B2B guests, with lower-case
 // addresses, and Fabrikam's own Nestor, whose sign-in is blocked.
 var tenantPages = map[string][]string{
@@ -160,12 +160,12 @@ func TestRun(t *testing.T) {
 fabrikam.onmicrosoft.com: 3 users, succeeded
 7 users in 2 tenants, 5 people
 
-EMAIL                                    NAME                   DEPARTMENT  STATUS     ACTIVITY  LAST SIGN-IN  CONNECTOR
-id:6e7b768e-07e2-4810-8459-485f84f8f204  Conf Room Adams        -           active     never     never         contoso.onmicrosoft.com
-adelev@contoso.com                       Adele Vance (Contoso)  Retail      active     active    2026-11-27    fabrikam.onmicrosoft.com
-AlexW@contoso.com                        Alex Wilber            Marketing   active     active    2026-11-29    contoso.onmicrosoft.com
-MeganB@contoso.com                       Megan Bowen            Marketing   active     inactive  2026-07-02    contoso.onmicrosoft.com
-NestorW@fabrikam.com                     Nestor Wilke           Operations  suspended  never     never         fabrikam.onmicrosoft.com
+EMAIL                 NAME                   DEPARTMENT  STATUS     ACTIVITY  LAST SIGN-IN  CONNECTOR
+Adams@contoso.com     Conf Room Adams        -           active     never     never         contoso.onmicrosoft.com
+adelev@contoso.com    Adele Vance (Contoso)  Retail      active     active    2026-11-27    fabrikam.onmicrosoft.com
+AlexW@contoso.com     Alex Wilber            Marketing   active     active    2026-11-29    contoso.onmicrosoft.com
+MeganB@contoso.com    Megan Bowen            Marketing   active     inactive  2026-07-02    contoso.onmicrosoft.com
+NestorW@fabrikam.com  Nestor Wilke           Operations  suspended  never     never         fabrikam.onmicrosoft.com
 `,
 			// One token per tenant, then its pages.
 			wantRequests: map[string]int{
@@ -183,11 +183,11 @@ NestorW@fabrikam.com                     Nestor Wilke           Operations  susp
 fabrikam.onmicrosoft.com: 0 users, failed
 4 users in 1 tenants, 4 people
 
-EMAIL                                    NAME             DEPARTMENT  STATUS  ACTIVITY  LAST SIGN-IN  CONNECTOR
-id:6e7b768e-07e2-4810-8459-485f84f8f204  Conf Room Adams  -           active  never     never         contoso.onmicrosoft.com
-AdeleV@contoso.com                       Adele Vance      Retail      active  inactive  2026-10-17    contoso.onmicrosoft.com
-AlexW@contoso.com                        Alex Wilber      Marketing   active  active    2026-11-29    contoso.onmicrosoft.com
-MeganB@contoso.com                       Megan Bowen      Marketing   active  inactive  2026-07-02    contoso.onmicrosoft.com
+EMAIL               NAME             DEPARTMENT  STATUS  ACTIVITY  LAST SIGN-IN  CONNECTOR
+Adams@contoso.com   Conf Room Adams  -           active  never     never         contoso.onmicrosoft.com
+AdeleV@contoso.com  Adele Vance      Retail      active  inactive  2026-10-17    contoso.onmicrosoft.com
+AlexW@contoso.com   Alex Wilber      Marketing   active  active    2026-11-29    contoso.onmicrosoft.com
+MeganB@contoso.com  Megan Bowen      Marketing   active  inactive  2026-07-02    contoso.onmicrosoft.com
 `,
 		},
 		{
