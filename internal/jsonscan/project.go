@@ -16,10 +16,13 @@ type node struct {
 	// is an object (a path whose last step was an index 0 or -1, read on an
 	// object by jsonpath's singleton leniency).
 	leaf, objLeaf bool
-	keys          map[string]*node
-	idx           []idxChild // array children; negative indexes count from the end
-	neg           bool       // some idx child is negative
-	each          *node      // the records array: every element, projected by each
+	// id numbers the leaves (from 0) for the per-page string caches; -1
+	// means no cache.
+	id   int
+	keys map[string]*node
+	idx  []idxChild // array children; negative indexes count from the end
+	neg  bool       // some idx child is negative
+	each *node      // the records array: every element, projected by each
 }
 
 type idxChild struct {
@@ -94,7 +97,8 @@ var ErrUnsupported = errors.New("jsonscan: spec cannot be projected")
 // Decoder decodes pages by projection. It is immutable and safe for
 // concurrent use.
 type Decoder struct {
-	root *node
+	root   *node
+	leaves int
 }
 
 // NewDecoder compiles s. It fails, wrapping ErrUnsupported, when the records
@@ -121,7 +125,26 @@ func NewDecoder(s Spec) (*Decoder, error) {
 	for _, p := range s.RecordPaths {
 		n.each.insert(p, false)
 	}
-	return &Decoder{root: root}, nil
+	d := &Decoder{root: root}
+	d.number(root)
+	return d, nil
+}
+
+// number gives every leaf its id.
+func (d *Decoder) number(n *node) {
+	if n.leaf {
+		n.id = d.leaves
+		d.leaves++
+	}
+	for _, c := range n.keys {
+		d.number(c)
+	}
+	for _, c := range n.idx {
+		d.number(c.n)
+	}
+	if n.each != nil {
+		d.number(n.each)
+	}
 }
 
 // Page is one decoded page.
@@ -147,15 +170,16 @@ type Page struct {
 // decoder is one Decode call.
 type decoder struct {
 	scanner
-	raw  bool
-	page Page
+	raw    bool
+	page   Page
+	caches []stringCache // by leaf id
 }
 
 // Decode validates data (one JSON document, white space around it allowed)
 // and decodes it by projection. With raw, Page.Raw holds each record's
 // bytes, which alias data. Errors are *SyntaxError.
 func (d *Decoder) Decode(data []byte, raw bool) (Page, error) {
-	dec := decoder{scanner: scanner{data: data}, raw: raw}
+	dec := decoder{scanner: scanner{data: data}, raw: raw, caches: make([]stringCache, d.leaves)}
 	v, err := dec.value(d.root)
 	if err != nil {
 		return Page{}, err
@@ -170,6 +194,10 @@ func (d *Decoder) Decode(data []byte, raw bool) (Page, error) {
 // value decodes the value at d.pos as n projects it.
 func (d *decoder) value(n *node) (any, error) {
 	if n.leaf {
+		d.skipWS()
+		if d.pos < len(d.data) && d.data[d.pos] == '"' && n.id >= 0 {
+			return d.leafString(&d.caches[n.id])
+		}
 		return d.full()
 	}
 	d.skipWS()
@@ -339,7 +367,7 @@ func (d *decoder) array(n *node) (any, error) {
 			}
 			c := x.n
 			if slices.Contains(taken, i) {
-				c = &node{leaf: true} // two paths meet here: keep it all
+				c = &node{leaf: true, id: -1} // two paths meet here: keep it all
 			}
 			taken = append(taken, i)
 			d.pos = starts[i]
@@ -389,4 +417,52 @@ func (d *decoder) records(each *node) (any, error) {
 			return recs, nil
 		}
 	}
+}
+
+// stringCache shares the string values one leaf path takes within a page.
+// Vendors repeat low-cardinality values (status, type, department, role) in
+// every record: each distinct one is allocated (and boxed in an interface)
+// once per page instead of once per record. A path whose values rarely
+// repeat (ids, emails) turns its cache off after a few misses.
+type stringCache struct {
+	m            map[string]any
+	hits, misses int
+	off          bool
+}
+
+const (
+	maxCached     = 64 // distinct values kept per path and page
+	minCacheTries = 8  // misses before a cache may turn off
+)
+
+// leafString reads the string at d.pos through c.
+func (d *decoder) leafString(c *stringCache) (any, error) {
+	open := d.pos
+	start, end, slow, err := d.str()
+	if err != nil {
+		return nil, err
+	}
+	if slow {
+		return d.unquote(open, start, end), nil
+	}
+	b := d.data[start:end]
+	if c.off {
+		return string(b), nil
+	}
+	if v, ok := c.m[string(b)]; ok {
+		c.hits++
+		return v, nil
+	}
+	c.misses++
+	var v any = string(b)
+	switch {
+	case c.misses > minCacheTries && c.misses > 2*c.hits:
+		c.off, c.m = true, nil
+	case len(c.m) < maxCached:
+		if c.m == nil {
+			c.m = make(map[string]any, 8)
+		}
+		c.m[v.(string)] = v
+	}
+	return v, nil
 }

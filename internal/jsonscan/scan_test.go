@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -248,4 +249,36 @@ func TestNewDecoderUnsupported(t *testing.T) {
 		_, err := NewDecoder(s)
 		assert.ErrorIs(t, err, ErrUnsupported, name)
 	}
+}
+
+// TestStringCache checks that repeated values are shared within a page and
+// that paths whose values do not repeat still decode right.
+func TestStringCache(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"data":[`)
+	for i := range 200 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":"u%d","status":%q,"esc":"a\u00e9%d"}`, i, []string{"ACTIVE", "SUSPENDED"}[i%2], i%3)
+	}
+	b.WriteString(`]}`)
+	d, err := NewDecoder(Spec{Records: compile(t, "data")[0], RecordPaths: compile(t, "id", "status", "esc")})
+	require.NoError(t, err)
+	p, err := d.Decode([]byte(b.String()), false)
+	require.NoError(t, err)
+	require.Len(t, p.Records, 200)
+	for i, r := range p.Records {
+		m := r.(map[string]any)
+		assert.Equal(t, fmt.Sprintf("u%d", i), m["id"])
+		assert.Equal(t, []string{"ACTIVE", "SUSPENDED"}[i%2], m["status"])
+		assert.Equal(t, fmt.Sprintf("aé%d", i%3), m["esc"])
+	}
+	// Without escapes (which unquote through encoding/json): per record the
+	// map (2 allocations) and the id (2); status is shared.
+	d, err = NewDecoder(Spec{Records: compile(t, "data")[0], RecordPaths: compile(t, "id", "status")})
+	require.NoError(t, err)
+	data := []byte(b.String())
+	allocs := testing.AllocsPerRun(10, func() { _, _ = d.Decode(data, false) })
+	assert.Less(t, allocs, 200*4.5)
 }
