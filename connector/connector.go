@@ -35,6 +35,8 @@ type Connector struct {
 	walker      *paginate.Walker
 	pagination  paginate.Config
 	records     *jsonpath.Path
+	success     *jsonpath.Path // response.success_path; nil when none
+	errMessage  *jsonpath.Path // response.error_message_path; nil when none
 	mapper      *mapping.Mapper
 	pred        filter.Predicate // nil keeps every record
 	classifier  activity.Classifier
@@ -172,6 +174,16 @@ func (c *Connector) compile(r resolved) error {
 	// these cannot fail).
 	if c.records, err = jsonpath.Compile(t.Response.RecordsPath); err != nil {
 		return fmt.Errorf("response.records_path: %w", err)
+	}
+	if t.Response.SuccessPath != "" {
+		if c.success, err = jsonpath.Compile(t.Response.SuccessPath); err != nil {
+			return fmt.Errorf("response.success_path: %w", err)
+		}
+	}
+	if t.Response.ErrorMessagePath != "" {
+		if c.errMessage, err = jsonpath.Compile(t.Response.ErrorMessagePath); err != nil {
+			return fmt.Errorf("response.error_message_path: %w", err)
+		}
 	}
 	if c.mapper, err = mapping.Compile(mappingSpec(c.tmpl)); err != nil {
 		return err

@@ -106,6 +106,7 @@ func (c *Connector) explain(err error) error {
 	werr := c.wrap(err)
 	var he *HTTPError
 	var rpe *RecordsPathError
+	var respErr *ResponseError
 	var dns *net.DNSError
 	var uae x509.UnknownAuthorityError
 	var hne x509.HostnameError
@@ -145,6 +146,8 @@ func (c *Connector) explain(err error) error {
 			return &TestError{Problem: ProblemRateLimited, Hint: "the vendor is throttling requests; try again later", Err: werr}
 		}
 		return &TestError{Problem: ProblemOther, Hint: fmt.Sprintf("the vendor answered %d %s", he.StatusCode, http.StatusText(he.StatusCode)), Err: werr}
+	case errors.As(err, &respErr):
+		return &TestError{Problem: ProblemOther, Hint: "the vendor reported a failure in the response body (response.success_path); its message says why", Err: werr}
 	case errors.As(err, &rpe):
 		return &TestError{Problem: ProblemRecordsPath, Hint: "wrong response.records_path: " + rpe.Error(), Err: werr}
 	case errors.As(err, &dns):

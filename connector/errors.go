@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -111,3 +112,34 @@ func (e *TemplateError) Error() string {
 
 // Unwrap returns the underlying problem.
 func (e *TemplateError) Unwrap() error { return e.Err }
+
+// ResponseError is a page the vendor answered with a success status but
+// whose body says the request failed: the template's response.success_path
+// held false (or no boolean). It is not retried. Message is the value at
+// response.error_message_path (a string as is, anything else as JSON,
+// capped), empty when the template names none or the body has none.
+type ResponseError struct {
+	SuccessPath string // response.success_path
+	// Value is what was found there: "false", or "absent", "null" or the
+	// JSON kind ("string", ...) when it is not a boolean.
+	Value       string
+	MessagePath string // response.error_message_path, may be empty
+	Message     string
+}
+
+// Error returns `the response reports a failure (success: false): "<message>"`.
+func (e *ResponseError) Error() string {
+	var b strings.Builder
+	if e.Value == "false" {
+		fmt.Fprintf(&b, "the response reports a failure (%s: false)", e.SuccessPath)
+	} else {
+		fmt.Fprintf(&b, "the response has no success flag: response.success_path %s is %s, want a boolean", e.SuccessPath, e.Value)
+	}
+	switch {
+	case e.Message != "":
+		fmt.Fprintf(&b, ": %s", strconv.Quote(e.Message))
+	case e.MessagePath != "" && e.Value == "false":
+		fmt.Fprintf(&b, " with no %s", e.MessagePath)
+	}
+	return b.String()
+}

@@ -245,6 +245,11 @@ func (c *Connector) fetch(ctx context.Context, req *http.Request) (paginate.Resp
 		return paginate.Response{}, c.httpError(req, resp)
 	}
 	page, err := decodePage(resp.Body, c.opts.maxBody, c.records, c.opts.raw)
+	if page.Body != nil {
+		if serr := checkSuccess(page.Body, c.success, c.errMessage); serr != nil {
+			return paginate.Response{}, serr
+		}
+	}
 	if err != nil {
 		return paginate.Response{}, err
 	}

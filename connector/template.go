@@ -44,6 +44,11 @@ const TemplateVersion = 1
 //     when the primary path's value is absent, null, an empty string or an
 //     empty array; the first with a value wins (see mapping.Spec.Fallbacks).
 //     Every key must be a key of response.fields.
+//   - response.success_path names a boolean in every page body (Redrock's
+//     "success"): false, or a missing or non-boolean value, fails the page
+//     with a *ResponseError (the run fails; no page is retried) quoting the
+//     value at response.error_message_path when given ("Message"), for
+//     APIs that answer failures with HTTP 200.
 //   - auth.scope may hold {placeholders} (expanded verbatim).
 //   - auth.login_method is the session login request's method (default POST).
 //   - auth.token_path, total_path, has_more_path accept "header:<Name>".
@@ -168,6 +173,14 @@ type ResponseSpec struct {
 	StatusValues map[string]string `json:"status_values,omitempty"`
 	// TimeFormat is a Go layout, "unix" or "unix_ms"; empty = auto-detect.
 	TimeFormat string `json:"time_format,omitempty"`
+	// SuccessPath is the path of a boolean in every page body that says
+	// whether the request succeeded, for APIs that answer failures with
+	// HTTP 200 (CyberArk Redrock: "success"). false, or no boolean there,
+	// fails the page with a *ResponseError. Extension.
+	SuccessPath string `json:"success_path,omitempty"`
+	// ErrorMessagePath is the path of the failure message quoted by that
+	// error (Redrock: "Message"); needs SuccessPath. Extension.
+	ErrorMessagePath string `json:"error_message_path,omitempty"`
 }
 
 // ActivitySpec is the template's activity block.

@@ -160,6 +160,14 @@ func TestValidate(t *testing.T) {
 			}
 		}, wantPaths: []string{"response.fallback_fields.email[1]", "response.fallback_fields.name", "response.fallback_fields.title", `response.fallback_fields["odd key"]`},
 			wantMsg: `field "title" is not in fields`},
+		{name: "success_path and error_message_path", edit: func(t *Template) {
+			t.Response.SuccessPath, t.Response.ErrorMessagePath = "success", "Message"
+		}},
+		{name: "bad success_path", edit: func(t *Template) {
+			t.Response.SuccessPath, t.Response.ErrorMessagePath = "ok[", "errors[0"
+		}, wantPaths: []string{"response.error_message_path", "response.success_path"}},
+		{name: "error_message_path alone", edit: func(t *Template) { t.Response.ErrorMessagePath = "Message" },
+			wantPaths: []string{"response.error_message_path"}, wantMsg: "needs response.success_path"},
 		{name: "unparsable records_path", edit: func(t *Template) { t.Response.RecordsPath = "seats[" }, wantPaths: []string{"response.records_path"}},
 		{name: "no identity field", edit: func(t *Template) { t.Response.Fields = map[string]string{"name": "login"} }, wantPaths: []string{"response.fields"}},
 		{name: "bad time_format", edit: func(t *Template) { t.Response.TimeFormat = "yyyy-mm-dd" }, wantPaths: []string{"response.time_format"}},

@@ -32,8 +32,8 @@ var settingNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 // token types; users_url present,
 // without credentials (user info or secret-looking query parameters); that
 // every {placeholder} names a declared or auth-implied setting; the
-// pagination block; records_path and every mapped path (fallback_fields
-// included); status_values targets and time_format; filters; activity;
+// pagination block; records_path, success_path, error_message_path and
+// every mapped path (fallback_fields included); status_values targets and time_format; filters; activity;
 // rate_limit; retry_on.
 func (t Template) Validate() error {
 	v := &validator{t: t}
@@ -338,6 +338,18 @@ func (v *validator) response() {
 	t := v.t
 	if _, err := jsonpath.Compile(t.Response.RecordsPath); err != nil {
 		v.addErr("response.records_path", err)
+	}
+	if t.Response.SuccessPath != "" {
+		if _, err := jsonpath.Compile(t.Response.SuccessPath); err != nil {
+			v.addErr("response.success_path", err)
+		}
+	}
+	if t.Response.ErrorMessagePath != "" {
+		if t.Response.SuccessPath == "" {
+			v.add("response.error_message_path", "needs response.success_path (the message is read only from a page that says it failed)")
+		} else if _, err := jsonpath.Compile(t.Response.ErrorMessagePath); err != nil {
+			v.addErr("response.error_message_path", err)
+		}
 	}
 	if len(t.Response.Fields) == 0 {
 		v.add("response.fields", "missing: map at least id or email")
