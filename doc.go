@@ -60,7 +60,8 @@
 // Templates choose a method: none, api_key (Bearer, SSWS, token or a raw key,
 // in any header or a query parameter), basic, oauth2 (client credentials,
 // password or refresh token grants; client credentials in the Basic header or
-// the form body, as the template says: nothing is auto-detected) and session
+// the form body, as the template says: nothing is auto-detected; the token in
+// Authorization or any header, with or without a prefix) and session
 // (POST a login body, read the token from the response body or a header).
 // Tokens are cached, refreshed before they expire, fetched once for many
 // concurrent callers, and refreshed once more after a 401. Secret values are
@@ -88,7 +89,9 @@
 // without zone, date only, Workfront's layout, epoch seconds and
 // milliseconds) unless time_format says otherwise, and returned in UTC. A
 // record with neither email nor id is an error on that record, never an empty
-// user. mapping.Suggest proposes a mapping from a sample record
+// user. response.fallback_fields gives a field alternative paths for records
+// that lack the first (Graph's email: mail, else userPrincipalName).
+// mapping.Suggest proposes a mapping from a sample record
 // (`saasconnect suggest --sample FILE`).
 //
 // # Filters
@@ -112,7 +115,10 @@
 // activity summary. A run that stopped early is never succeeded, and a page
 // that fails after its retries fails the run: nothing is truncated quietly.
 // Every connector retries 429, 502, 503 and 504 (and the template's retry_on
-// statuses) with backoff and Retry-After, waits on the template's rate_limit,
+// statuses, and a 403 carrying Retry-After or X-RateLimit-Remaining: 0, as
+// GitHub sends) with backoff, Retry-After or X-RateLimit-Reset; a page whose
+// body says it failed (response.success_path) fails the run with the
+// vendor's message. Every connector waits on the template's rate_limit,
 // refuses plain http except to loopback and never sends credentials to
 // another origin. connector.Schedule and connector.Scheduler run connectors
 // daily (23:00 local by default), correctly across daylight-saving changes.
