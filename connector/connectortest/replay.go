@@ -315,7 +315,10 @@ func (r *replayer) scenario(t testing.TB, path string) {
 		}
 		v := cmp.Or(settings[name], d.Default)
 		if name == "base_url" || strings.Contains(v, "://") {
-			settings[name] = srv.URL + urlPath(v)
+			// Placeholders in the path ("/{tenant}/oauth2/v2.0/token") are
+			// filled from the scenario's settings first, so the replay server
+			// sees the path the vendor would.
+			settings[name] = srv.URL + fillPath(urlPath(v), settings)
 			continue
 		}
 		// A default relative to another setting ("{base_url}/oauth/token")
@@ -486,11 +489,14 @@ func writeWant(sc *scenario, got []saasconnect.User) error {
 	}
 	data := []byte("[]\n")
 	if len(got) > 0 {
-		var err error
-		if data, err = json.MarshalIndent(got, "", "  "); err != nil {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false) // keep "R&D" readable in fixtures
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(got); err != nil {
 			return err
 		}
-		data = append(data, '\n')
+		data = buf.Bytes()
 	}
 	sc.archive.Set("want.json", data)
 	info, err := os.Stat(sc.path)
@@ -733,4 +739,17 @@ func parseWireResponse(text []byte) (*wireResponse, error) {
 		return nil, fmt.Errorf("status line %q: want HTTP/1.1 CODE [REASON]", first)
 	}
 	return &wireResponse{status: status, header: header, body: body}, nil
+}
+
+// fillPath replaces {name} placeholders in a URL path with the path-escaped
+// values of settings; unknown names are left for the connector to report.
+func fillPath(path string, settings connector.Settings) string {
+	if !strings.Contains(path, "{") {
+		return path
+	}
+	pairs := make([]string, 0, 2*len(settings))
+	for k, v := range settings {
+		pairs = append(pairs, "{"+k+"}", url.PathEscape(v))
+	}
+	return strings.NewReplacer(pairs...).Replace(path)
 }
