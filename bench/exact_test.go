@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"testing/synctest"
@@ -133,4 +134,27 @@ func TestPrefetchHidesLatency(t *testing.T) {
 	assert.Equal(t, pages, preReqs, "prefetch must not fetch past the total")
 	t.Logf("virtual time: sequential %v, prefetch(8) %v (%.1fx)", seq, pre, float64(seq)/float64(pre))
 	assert.GreaterOrEqual(t, float64(seq)/float64(pre), 5.0, "sequential %v, prefetch %v", seq, pre)
+}
+
+// TestRawRecords checks WithRawRecords end to end: every user carries its
+// vendor record verbatim (valid JSON, its own id), prefetching or not.
+func TestRawRecords(t *testing.T) {
+	s := connectortest.NewInMemoryServer(connectortest.ServerConfig{Users: 450, PageSize: 100, Pagination: connectortest.PaginateOffset, ReportTotal: true})
+	for _, prefetch := range []int{1, 4} {
+		var got []saasconnect.User
+		_, err := newConnector(t, s, connector.WithRawRecords(true), connector.WithPrefetch(prefetch)).Run(t.Context(), func(u saasconnect.User) error {
+			got = append(got, u)
+			return nil
+		})
+		require.NoError(t, err)
+		require.Len(t, got, s.Kept())
+		for _, u := range got {
+			var rec struct{ ID, Type string }
+			require.NoError(t, json.Unmarshal(u.Raw, &rec), "user %s", u.ID)
+			assert.Equal(t, u.ID, rec.ID)
+			assert.Equal(t, "User", rec.Type)
+			assert.Equal(t, byte('{'), u.Raw[0])
+			assert.Equal(t, byte('}'), u.Raw[len(u.Raw)-1])
+		}
+	}
 }
