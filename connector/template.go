@@ -239,7 +239,7 @@ func ParseTemplate(data []byte) (Template, error) {
 	if _, ok := doc.(map[string]any); !ok {
 		return t, &TemplateError{Err: errors.New("a template is a JSON object")}
 	}
-	var errs []error
+	errs := duplicateKeys(data)
 	unknownKeys(doc, reflect.TypeFor[Template](), "", &errs)
 	if len(errs) > 0 {
 		return t, errors.Join(errs...)
