@@ -7,7 +7,7 @@ import (
 )
 
 // Vendor record shapes, one record each, copied (trimmed) from
-// /work/shared/reference/vendors.md, which cites the vendor source of each.
+// the project's vendor research notes (shared/reference/vendors.md), which cites the vendor source of each.
 var vendorRecords = map[string]string{
 	// Okta components.examples.ListUsersSearchResponse (lastLogin null) and
 	// ListUsersResponse (lastLogin set).

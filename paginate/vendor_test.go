@@ -1,7 +1,7 @@
 package paginate
 
-// Fake vendor APIs shaped like the real ones (see
-// /work/shared/reference/vendors.md), serving generated users, and a
+// Fake vendor APIs shaped like the real ones (see the project's research
+// notes, shared/reference/vendors.md), serving generated users, and a
 // FetchPage that decodes them the way the connector does.
 
 import (
