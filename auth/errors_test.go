@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/saasconnect/saasconnect/internal/jsonvalue"
 )
 
 func TestRedactURL(t *testing.T) {
@@ -121,8 +123,8 @@ func TestFormValues(t *testing.T) {
 		}
 	}
 	fill := func(s string) string { return strings.ToUpper(s) }
-	gotJSON, _ := json.Marshal(fillJSON(map[string]any{"a": []string{"x"}, "b": []any{"y", 1}, "c": nil}, fill))
+	gotJSON, _ := json.Marshal(jsonvalue.MapStrings(map[string]any{"a": []string{"x"}, "b": []any{"y", 1}, "c": nil}, fill))
 	if string(gotJSON) != `{"a":["X"],"b":["Y",1],"c":null}` {
-		t.Errorf("fillJSON = %s", gotJSON)
+		t.Errorf("MapStrings = %s", gotJSON)
 	}
 }

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
+
+	"github.com/saasconnect/saasconnect/internal/jsonvalue"
 )
 
 // Login body formats for [SessionConfig.Format].
@@ -174,7 +176,7 @@ func (c SessionConfig) compile() (*Session, error) {
 		if c.Body == nil {
 			break
 		}
-		body, err := json.Marshal(fillJSON(c.Body, fill))
+		body, err := json.Marshal(jsonvalue.MapStrings(c.Body, fill))
 		if err != nil {
 			add("Body", errors.New("cannot be encoded as JSON"))
 		}
@@ -212,33 +214,6 @@ func (c SessionConfig) compile() (*Session, error) {
 	s.secret = newScrubber(secrets...)
 	s.cfg.Body, s.cfg.Values = nil, nil
 	return s, nil
-}
-
-// fillJSON returns a copy of v with fill applied to every string value.
-func fillJSON(v any, fill func(string) string) any {
-	switch v := v.(type) {
-	case string:
-		return fill(v)
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, e := range v {
-			out[k] = fillJSON(e, fill)
-		}
-		return out
-	case []any:
-		out := make([]any, len(v))
-		for i, e := range v {
-			out[i] = fillJSON(e, fill)
-		}
-		return out
-	case []string:
-		out := make([]string, len(v))
-		for i, e := range v {
-			out[i] = fill(e)
-		}
-		return out
-	}
-	return v
 }
 
 // formValues returns the form field values of a login body value.

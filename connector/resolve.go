@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/saasconnect/saasconnect/internal/jsonvalue"
 )
 
 // resolved holds a template's setting values after defaults, with
@@ -130,23 +132,7 @@ func expandString(s string, vals map[string]string) string {
 // expandValue returns a deep copy of v (decoded JSON) with placeholders in
 // its strings expanded verbatim.
 func expandValue(v any, vals map[string]string) any {
-	switch v := v.(type) {
-	case string:
-		return expandString(v, vals)
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, e := range v {
-			out[k] = expandValue(e, vals)
-		}
-		return out
-	case []any:
-		out := make([]any, len(v))
-		for i, e := range v {
-			out[i] = expandValue(e, vals)
-		}
-		return out
-	}
-	return v
+	return jsonvalue.MapStrings(v, func(s string) string { return expandString(s, vals) })
 }
 
 // urlPart says where in a URL template a placeholder stands.

@@ -58,26 +58,6 @@ func setBody(body map[string]any, path string, v any) error {
 	}
 }
 
-// cloneJSON deep-copies decoded JSON objects and arrays; other values are
-// immutable and shared.
-func cloneJSON(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(v))
-		for k, e := range v {
-			m[k] = cloneJSON(e)
-		}
-		return m
-	case []any:
-		s := make([]any, len(v))
-		for i, e := range v {
-			s[i] = cloneJSON(e)
-		}
-		return s
-	}
-	return v
-}
-
 // sensitiveParam reports whether a query parameter named name may carry a
 // credential.
 func sensitiveParam(name string) bool {

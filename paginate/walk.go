@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/saasconnect/saasconnect/internal/jsonvalue"
 )
 
 // A Request is the first request of a walk. The walk builds every request
@@ -148,7 +150,7 @@ func cloneBody(b map[string]any) map[string]any {
 	if b == nil {
 		return nil
 	}
-	return cloneJSON(b).(map[string]any)
+	return jsonvalue.Clone(b).(map[string]any)
 }
 
 // position is what distinguishes one request of a walk from another.
