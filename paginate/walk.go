@@ -179,6 +179,11 @@ type walk struct {
 	wg     sync.WaitGroup
 }
 
+// errRepeatedPage is the ErrCursorLoop of a last-id walk whose page repeats
+// an earlier page: the walk fails without yielding the page, so that no
+// record is delivered twice.
+var errRepeatedPage = fmt.Errorf("%w: the page repeats an earlier page (its last record's id was seen before)", ErrCursorLoop)
+
 // A future is a page requested ahead of its turn.
 type future struct {
 	pos  position
@@ -239,6 +244,11 @@ func (s *walk) run(ctx context.Context, yield func(Response, error) bool) {
 			resp.URL = req.URL
 		}
 		next, done, err := s.next(req, pos, &resp)
+		if errors.Is(err, errRepeatedPage) {
+			// Its records were delivered already: fail without them.
+			yield(Response{}, pageError(pos.n, req, err))
+			return
+		}
 		if !done && err == nil {
 			s.fillAhead(ctx, next)
 		}
@@ -403,6 +413,11 @@ func (s *walk) next(req *http.Request, pos position, resp *Response) (next posit
 			return next, true, nil
 		}
 		if _, dup := s.seen[next.cursor]; dup {
+			if p.fromLast {
+				// The ids only grow along a last-id walk: a last id seen
+				// before means this page repeats an earlier one.
+				return next, true, errRepeatedPage
+			}
 			return next, true, ErrCursorLoop
 		}
 		s.seen[next.cursor] = struct{}{}

@@ -287,7 +287,10 @@ func TestWalkErrors(t *testing.T) {
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				writeJSON(w, map[string]any{"profiles": people(2)})
 			},
-			cfg: namelyCfg, recordsPath: "profiles", path: "/api/v1/profiles", wantPages: 2, wantRequests: 2, wantErr: ErrCursorLoop,
+			// The second page repeats the first: it is not yielded, so no
+			// record is delivered twice.
+			cfg: namelyCfg, recordsPath: "profiles", path: "/api/v1/profiles", wantPages: 1, wantRequests: 2, wantErr: ErrCursorLoop,
+			wantMsg: "the page repeats an earlier page",
 		},
 		{
 			name:    "max_pages",
