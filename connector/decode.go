@@ -54,15 +54,38 @@ func (e *RecordsPathError) Error() string {
 	return fmt.Sprintf("response has no `%s` key; top-level keys are %s", e.Path, strings.Join(e.Keys, ", "))
 }
 
-// countingReader counts the bytes read through it.
+// bodyReadError means reading a response body failed (the connection was
+// reset, the per-request timeout hit mid-body): a transport fault, unlike a
+// body that ended cleanly in the middle of its JSON (truncated JSON, which the
+// server sent as complete). Connector.fetch retries a page on it.
+type bodyReadError struct {
+	offset int64
+	err    error
+}
+
+func (e *bodyReadError) Error() string {
+	if errors.Is(e.err, io.ErrUnexpectedEOF) {
+		return fmt.Sprintf("truncated JSON: body ended at byte offset %d before the response was complete (%v)", e.offset, e.err)
+	}
+	return fmt.Sprintf("reading response body at byte offset %d: %v", e.offset, e.err)
+}
+
+func (e *bodyReadError) Unwrap() error { return e.err }
+
+// countingReader counts the bytes read through it and keeps the first read
+// error other than io.EOF.
 type countingReader struct {
-	r io.Reader
-	n int64
+	r   io.Reader
+	n   int64
+	err error
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if err != nil && err != io.EOF && c.err == nil {
+		c.err = err
+	}
 	return n, err
 }
 
@@ -76,7 +99,7 @@ func decodePage(body io.Reader, limit int64, recordsPath *jsonpath.Path, keepRaw
 		var err error
 		data, err = io.ReadAll(cr)
 		if err != nil {
-			return page, fmt.Errorf("reading response body at byte offset %d: %w", cr.n, err)
+			return page, &bodyReadError{cr.n, err}
 		}
 		if cr.n > limit {
 			return page, fmt.Errorf("%w: more than %d bytes (WithMaxBodyBytes)", errBodyTooLarge, limit)
@@ -96,6 +119,9 @@ func decodePage(body io.Reader, limit int64, recordsPath *jsonpath.Path, keepRaw
 		}
 	}
 	page.Size = cr.n
+	if cr.err != nil {
+		return page, &bodyReadError{cr.n, cr.err}
+	}
 	if cr.n > limit {
 		return page, fmt.Errorf("%w: more than %d bytes (WithMaxBodyBytes)", errBodyTooLarge, limit)
 	}
@@ -115,7 +141,7 @@ func decodePage(body io.Reader, limit int64, recordsPath *jsonpath.Path, keepRaw
 		case errors.As(err, &ute):
 			return page, fmt.Errorf("invalid JSON at byte offset %d: %w", ute.Offset, err)
 		}
-		return page, fmt.Errorf("reading response body at byte offset %d: %w", cr.n, err)
+		return page, &bodyReadError{cr.n, err}
 	}
 	page.Body = doc
 	recs, err := extractRecords(doc, recordsPath)

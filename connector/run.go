@@ -231,7 +231,42 @@ type rawsKey struct{}
 // fetch is the walker's paginate.FetchPage: it sends one page request
 // through the stack, turns non-2xx statuses into *HTTPError, and decodes the
 // body. It is safe for concurrent use (prefetch).
+//
+// A page whose body fails mid-read (a connection reset, the per-request
+// timeout) is fetched again, as the transport retries a failed round trip:
+// up to the policy's MaxAttempts in all, with its backoff, counted in the
+// report's Retries. A body that ends cleanly but holds truncated or invalid
+// JSON is not retried: the server sent it as complete.
 func (c *Connector) fetch(ctx context.Context, req *http.Request) (paginate.Response, error) {
+	for attempt := 1; ; attempt++ {
+		page, err := c.fetchOnce(ctx, req)
+		var be *bodyReadError
+		if err == nil || !errors.As(err, &be) || ctx.Err() != nil || attempt >= c.policy.MaxAttempts || (req.Body != nil && req.GetBody == nil) {
+			return page, err
+		}
+		wait := c.policy.Backoff(attempt, nil)
+		c.opts.logger.WarnContext(ctx, "retrying a page whose body failed mid-read",
+			"method", req.Method, "url", c.redact.URL(req.URL), "attempt", attempt, "wait", wait, "error", c.redact.String(be.Error()))
+		transport.StatsFrom(ctx).Retried(wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return page, err
+		case <-t.C:
+		}
+		next := req.Clone(ctx)
+		if req.GetBody != nil {
+			if next.Body, err = req.GetBody(); err != nil {
+				return page, err
+			}
+		}
+		req = next
+	}
+}
+
+// fetchOnce sends one page request and decodes its body.
+func (c *Connector) fetchOnce(ctx context.Context, req *http.Request) (paginate.Response, error) {
 	resp, err := c.client.Do(req)
 	if err != nil {
 		var ue *url.Error

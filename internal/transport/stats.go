@@ -39,6 +39,10 @@ func (s *Stats) request() {
 	}
 }
 
+// Retried counts one retried attempt that waited wait, for retries made
+// above the transport (a page whose body failed mid-read is fetched again).
+func (s *Stats) Retried(wait time.Duration) { s.retry(wait) }
+
 func (s *Stats) retry(wait time.Duration) {
 	if s != nil {
 		s.retries.Add(1)
