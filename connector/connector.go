@@ -35,6 +35,7 @@ type Connector struct {
 	walker      *paginate.Walker
 	pagination  paginate.Config
 	records     *jsonpath.Path
+	pages       *pageDecoder   // decodes pages: records + the paths read (project.go)
 	success     *jsonpath.Path // response.success_path; nil when none
 	errMessage  *jsonpath.Path // response.error_message_path; nil when none
 	mapper      *mapping.Mapper
@@ -193,6 +194,8 @@ func (c *Connector) compile(r resolved) error {
 			return err
 		}
 	}
+	rec, doc := c.projectionPaths()
+	c.pages = newPageDecoder(c.records, rec, doc)
 	c.reported = c.mapper.ReportsActivity()
 	inactive, _ := activity.ParseInactiveAfter(t.Activity.InactiveAfter)
 	c.classifier = activity.Classifier{InactiveAfter: inactive, Now: o.now}

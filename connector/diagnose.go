@@ -70,7 +70,7 @@ func (c *Connector) Test(ctx context.Context) error {
 	var st walkState
 	ctx, cancel := context.WithCancel(transport.WithStats(ctx, &st.stats))
 	defer cancel()
-	w := paginate.Walker{Config: c.pagination, Fetch: c.fetch} // no prefetch: one request
+	w := paginate.Walker{Config: c.pagination, Fetch: c.fetchFull} // no prefetch: one request
 	for resp, err := range w.Walk(ctx, c.first) {
 		if err != nil {
 			return c.explain(err)

@@ -228,18 +228,19 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 // URL pointer, which the Response carries back) in the fetch context.
 type rawsKey struct{}
 
-// fetch is the walker's paginate.FetchPage: it sends one page request
-// through the stack, turns non-2xx statuses into *HTTPError, and decodes the
-// body. It is safe for concurrent use (prefetch).
+// fetchWith is fetch (the walker's paginate.FetchPage) with the page
+// decoder pages: it sends one page request through the stack, turns non-2xx
+// statuses into *HTTPError, and decodes the body. It is safe for concurrent
+// use (prefetch).
 //
 // A page whose body fails mid-read (a connection reset, the per-request
 // timeout) is fetched again, as the transport retries a failed round trip:
 // up to the policy's MaxAttempts in all, with its backoff, counted in the
 // report's Retries. A body that ends cleanly but holds truncated or invalid
 // JSON is not retried: the server sent it as complete.
-func (c *Connector) fetch(ctx context.Context, req *http.Request) (paginate.Response, error) {
+func (c *Connector) fetchWith(ctx context.Context, req *http.Request, pages *pageDecoder) (paginate.Response, error) {
 	for attempt := 1; ; attempt++ {
-		page, err := c.fetchOnce(ctx, req)
+		page, err := c.fetchOnce(ctx, req, pages)
 		var be *bodyReadError
 		if err == nil || !errors.As(err, &be) || ctx.Err() != nil || attempt >= c.policy.MaxAttempts || (req.Body != nil && req.GetBody == nil) {
 			return page, err
@@ -266,7 +267,7 @@ func (c *Connector) fetch(ctx context.Context, req *http.Request) (paginate.Resp
 }
 
 // fetchOnce sends one page request and decodes its body.
-func (c *Connector) fetchOnce(ctx context.Context, req *http.Request) (paginate.Response, error) {
+func (c *Connector) fetchOnce(ctx context.Context, req *http.Request, pages *pageDecoder) (paginate.Response, error) {
 	resp, err := c.client.Do(req)
 	if err != nil {
 		var ue *url.Error
@@ -279,7 +280,7 @@ func (c *Connector) fetchOnce(ctx context.Context, req *http.Request) (paginate.
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return paginate.Response{}, c.httpError(req, resp)
 	}
-	page, err := decodePage(resp.Body, c.opts.maxBody, c.records, c.opts.raw)
+	page, err := pages.decode(resp.Body, c.opts.maxBody, c.opts.raw)
 	if page.Body != nil {
 		if serr := checkSuccess(page.Body, c.success, c.errMessage); serr != nil {
 			return paginate.Response{}, serr
