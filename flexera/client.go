@@ -336,12 +336,7 @@ func (c *Client) sameOrigin(next string) (string, error) {
 
 // GetManagedApp returns one managed application (ErrNotFound when absent).
 func (c *Client) GetManagedApp(ctx context.Context, org, appID string) (ManagedApp, error) {
-	if err := errors.Join(checkOrg(org), checkID("managed app", appID)); err != nil {
-		return ManagedApp{}, err
-	}
-	var app ManagedApp
-	err := c.getJSON(ctx, orgPath(org, "managed-apps", appID), &app)
-	return app, err
+	return getOne[ManagedApp](ctx, c, org, "managed app", "managed-apps", appID)
 }
 
 // FindManagedAppByName returns the managed application whose name (or
@@ -429,12 +424,7 @@ func (c *Client) UploadSaaSData(ctx context.Context, org, id string, gz []byte) 
 
 // GetSaaSData returns the SaaSData id.
 func (c *Client) GetSaaSData(ctx context.Context, org, id string) (SaaSData, error) {
-	if err := errors.Join(checkOrg(org), checkID("SaaSData", id)); err != nil {
-		return SaaSData{}, err
-	}
-	var d SaaSData
-	err := c.getJSON(ctx, orgPath(org, "saas-data", id), &d)
-	return d, err
+	return getOne[SaaSData](ctx, c, org, "SaaSData", "saas-data", id)
 }
 
 // TaskName is the kind of data an import job loads.
@@ -581,12 +571,17 @@ func (c *Client) CreateImportJob(ctx context.Context, org string, req ImportJobR
 
 // GetImportJob returns the current state of job id.
 func (c *Client) GetImportJob(ctx context.Context, org, id string) (ImportJob, error) {
-	if err := errors.Join(checkOrg(org), checkID("import job", id)); err != nil {
-		return ImportJob{}, err
+	return getOne[ImportJob](ctx, c, org, "import job", "import-jobs", id)
+}
+
+// getOne checks org and id, then GETs the org's collection/id into a T.
+func getOne[T any](ctx context.Context, c *Client, org, kind, collection, id string) (T, error) {
+	var v T
+	if err := errors.Join(checkOrg(org), checkID(kind, id)); err != nil {
+		return v, err
 	}
-	var j ImportJob
-	err := c.getJSON(ctx, orgPath(org, "import-jobs", id), &j)
-	return j, err
+	err := c.getJSON(ctx, orgPath(org, collection, id), &v)
+	return v, err
 }
 
 // WaitImportJob polls job id every Config.PollInterval until it is
