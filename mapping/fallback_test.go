@@ -98,22 +98,8 @@ func TestFallbackCompileErrors(t *testing.T) {
 			"bad":           {"c"},
 		},
 	})
-	if err == nil {
-		t.Fatal("Compile succeeded")
-	}
-	type loc struct {
-		Field, Path string
-		Offset      int
-	}
-	var got []loc
-	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var fe *FieldError
-		if !errors.As(e, &fe) {
-			t.Fatalf("%v is not a *FieldError", e)
-		}
-		got = append(got, loc{fe.Field, fe.Path, fe.Offset})
-	}
-	want := []loc{
+	got := fieldErrorLocs(t, err)
+	want := []fieldErrorLoc{
 		{"bad", "b[", 1},
 		{"fallbacks.email[1]", "emails[0", 6},
 		{"fallbacks.email[2]", " ", -1},

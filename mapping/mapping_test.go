@@ -281,22 +281,8 @@ func TestCompileErrors(t *testing.T) {
 		LastActivityField: "l2",
 	}
 	_, err := Compile(spec)
-	if err == nil {
-		t.Fatal("Compile succeeded")
-	}
-	type loc struct {
-		Field, Path string
-		Offset      int
-	}
-	var got []loc
-	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var fe *FieldError
-		if !errors.As(e, &fe) {
-			t.Fatalf("%v is not a *FieldError", e)
-		}
-		got = append(got, loc{fe.Field, fe.Path, fe.Offset})
-	}
-	want := []loc{
+	got := fieldErrorLocs(t, err)
+	want := []fieldErrorLoc{
 		{"email", "emails[0", 6},
 		{"name", "a b", 1},
 		{"", "x", -1},
@@ -379,4 +365,28 @@ func TestMapConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// fieldErrorLoc is where a *FieldError from Compile points.
+type fieldErrorLoc struct {
+	Field, Path string
+	Offset      int
+}
+
+// fieldErrorLocs unpacks Compile's joined error into the location of each
+// *FieldError, failing the test on a nil error or any other error type.
+func fieldErrorLocs(t *testing.T, err error) []fieldErrorLoc {
+	t.Helper()
+	if err == nil {
+		t.Fatal("Compile succeeded")
+	}
+	var got []fieldErrorLoc
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var fe *FieldError
+		if !errors.As(e, &fe) {
+			t.Fatalf("%v is not a *FieldError", e)
+		}
+		got = append(got, fieldErrorLoc{fe.Field, fe.Path, fe.Offset})
+	}
+	return got
 }
