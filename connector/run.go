@@ -249,12 +249,8 @@ func (c *Connector) fetchWith(ctx context.Context, req *http.Request, pages *pag
 		c.opts.logger.WarnContext(ctx, "retrying a page whose body failed mid-read",
 			"method", req.Method, "url", c.redact.URL(req.URL), "attempt", attempt, "wait", wait, "error", c.redact.String(be.Error()))
 		transport.StatsFrom(ctx).Retried(wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if transport.Sleep(ctx, wait) != nil {
 			return page, err
-		case <-t.C:
 		}
 		next := req.Clone(ctx)
 		if req.GetBody != nil {

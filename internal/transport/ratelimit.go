@@ -44,7 +44,7 @@ func (t *RateLimit) RoundTrip(req *http.Request) (*http.Response, error) {
 				t.Logger.LogAttrs(ctx, slog.LevelDebug, "waiting for the rate limit",
 					slog.String("method", req.Method), slog.String("url", t.Redactor.URL(req.URL)), slog.Duration("wait", d))
 			}
-			if err := sleep(ctx, d); err != nil {
+			if err := Sleep(ctx, d); err != nil {
 				r.Cancel()
 				closeBody(req)
 				return nil, err

@@ -221,7 +221,7 @@ func (t *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 				why,
 				slog.Duration("wait", wait))
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
@@ -234,8 +234,9 @@ func (t *Retry) base() http.RoundTripper {
 	return http.DefaultTransport
 }
 
-// sleep waits d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d or until ctx is done, returning ctx's error in that case.
+// Retries made above the transport (connector's page refetch) wait with it.
+func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
