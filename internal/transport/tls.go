@@ -19,6 +19,13 @@ func Base(rt http.RoundTripper, caFile string) (http.RoundTripper, error) {
 		rt = http.DefaultTransport
 	}
 	ht, isHTTP := rt.(*http.Transport)
+	if isHTTP {
+		// rt may be in use by other goroutines (http.DefaultTransport is),
+		// and net/http sets its TLSClientConfig lazily on first use. Clone
+		// finishes that setup under the transport's own sync.Once, so the
+		// fields are read from a private copy without a data race.
+		ht = ht.Clone()
+	}
 	if isHTTP && ht.TLSClientConfig != nil && ht.TLSClientConfig.InsecureSkipVerify {
 		return nil, errors.New("the HTTP client's transport skips TLS verification (InsecureSkipVerify); saasconnect never disables it: trust a private CA with the ca_file setting instead")
 	}
@@ -41,7 +48,6 @@ func Base(rt http.RoundTripper, caFile string) (http.RoundTripper, error) {
 	if !pool.AppendCertsFromPEM(pem) {
 		return nil, fmt.Errorf("ca_file %q holds no PEM certificate", caFile)
 	}
-	ht = ht.Clone()
 	if ht.TLSClientConfig == nil {
 		ht.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
