@@ -52,11 +52,11 @@ type Connector struct {
 // errors) and compiles the template into a Connector named name (the
 // instance name found in User.Connector and Report.Connector).
 //
-// Placeholders are filled as DESIGN.md says: in users_url, token_url and
-// login_url a leading {placeholder} is inserted verbatim, one in the host
+// Placeholders are filled by position in users_url, token_url and
+// login_url: a leading {placeholder} is inserted verbatim, one in the host
 // verbatim, one in the path with url.PathEscape and one in a query value with
 // url.QueryEscape; in headers, query values, the request body, the login body
-// and the OAuth2 scope, verbatim.
+// and the OAuth2 scope, verbatim (see docs/templates.md, "Placeholders").
 //
 // Errors name the template path or the setting, never a secret value.
 func New(t Template, name string, s Settings, opts ...Option) (*Connector, error) {

@@ -9,6 +9,25 @@
 // [Template.Validate] reports every problem at once, each located by its
 // JSON path; [Template.Settings] lists what a user must supply.
 //
+// # Template format
+//
+// Every key of the template format, the keys each auth method and
+// pagination type accepts, the pagination stop rules, the time formats, the
+// placeholder escaping and the HTTP behaviour are documented in
+// docs/templates.md at the root of the repository.
+//
+// # Paths
+//
+// Keys that locate a value in JSON take a path: a dot path with indexes and
+// bracket keys (profile.email, emails[0].value, ["@odata.nextLink"]), or a
+// general JSONPath expression (emails[?(@.primary==true)].value).
+// pagination.total_path, total_pages_path, has_more_path and
+// auth.token_path may instead read a response header as "header:<Name>";
+// pagination.cursor_path may read the page's last record as
+// "$last.<path>". The "Paths" section of docs/templates.md has the details.
+//
+// # Running
+//
 // [New] binds a Template to [Settings] and compiles everything once. The
 // Connector then lists users:
 //
@@ -19,25 +38,17 @@
 //   - [Connector.Test] makes one authenticated request and explains what is
 //     wrong (credentials, URL, records_path, mapping, TLS) as a [*TestError].
 //
-// # HTTP behaviour
+// Every request goes through retry( rate limit( auth( base ) ) ): throttling
+// (429, 502, 503, 504, retry_on) and transient failures are retried with
+// backoff, honouring Retry-After up to [RetryPolicy.MaxWait]; a 401 forces
+// one token refresh. Plain http is refused except to loopback hosts, page
+// requests never leave the origin of users_url, TLS verification is never
+// disabled (a ca_file setting adds a private CA), bodies are capped
+// ([WithMaxBodyBytes]) and secrets never appear in errors, logs or reports.
 //
-// Every request goes through retry( rate limit( auth( base ) ) ): each attempt
-// waits on the template's rate_limit and carries a fresh token; a 401 forces
-// one token refresh. 429, 502, 503, 504, the template's retry_on statuses,
-// connection resets and timeouts are retried with exponential backoff and
-// full jitter, honouring Retry-After up to [RetryPolicy.MaxWait]; a server
-// asking for longer ends the run with an [*HTTPError] whose RetryAfter says
-// when to come back. A 403 that carries Retry-After, or
-// X-RateLimit-Remaining: 0 with X-RateLimit-Reset (epoch seconds; GitHub's
-// primary and secondary rate limits), is throttling too: it is waited out the
-// same way (until the reset, capped by MaxWait) and, when the retries end,
-// matches [ErrRateLimited] rather than [ErrForbidden]; any other 403 fails at
-// once. A 429 with those headers also waits until the reset. Plain http is refused except to loopback hosts, next
-// links and redirects to another origin are refused, TLS verification is
-// never disabled (a ca_file setting adds a private CA). Bodies are streamed
-// and capped ([WithMaxBodyBytes]); truncated or invalid JSON fails the run
-// with the redacted URL and the byte offset, it never ends the listing
-// early. Secrets never appear in errors, logs or reports.
+// The examples of [ParseTemplate], [Template.Validate], [New], [Connector.Run]
+// and [Connector.Test] show each step; examples/customtemplate in the
+// repository is a runnable program with its own template.
 //
 // # Concurrency
 //

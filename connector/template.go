@@ -23,39 +23,13 @@ const TemplateVersion = 1
 // with ParseTemplate, or write it in Go. Validate reports every problem at
 // once; New validates and compiles it.
 //
-// The JSON shape is DESIGN.md's. Beyond it (all optional):
-//   - description: free text on what the template covers and, for a
-//     partial one, what is unconfirmed (`saasconnect settings` prints it).
-//   - settings[].secret marks a declared setting secret explicitly (names
-//     containing password, secret, token or key are secret anyway).
-//   - settings[].default may hold {placeholders} naming other settings
-//     ("https://{tenant_host}", "{base_url}/oauth/token"); so may supplied
-//     values of settings that are not secret. URL-shaped values are filled
-//     by position like users_url, others verbatim.
-//   - auth.header and auth.token_type also apply to oauth2: the access token
-//     goes in header (default Authorization) prefixed by token_type. With
-//     neither set it is "Authorization: <the server's token_type> <token>"
-//     (Bearer when the server sends none); with header set, an empty
-//     token_type sends the raw token (Workfront: "sessionID: <token>"; the
-//     token response's own token_type is then not used); token_type alone
-//     forces the Authorization prefix.
-//   - response.fallback_fields: {"email": ["userPrincipalName", "otherMails[0]"]}
-//     gives a field of response.fields alternative paths, tried in order
-//     when the primary path's value is absent, null, an empty string or an
-//     empty array; the first with a value wins (see mapping.Spec.Fallbacks).
-//     Every key must be a key of response.fields.
-//   - response.success_path names a boolean in every page body (Redrock's
-//     "success"): false, or a missing or non-boolean value, fails the page
-//     with a *ResponseError (the run fails; no page is retried) quoting the
-//     value at response.error_message_path when given ("Message"), for
-//     APIs that answer failures with HTTP 200.
-//   - auth.scope may hold {placeholders} (expanded verbatim).
-//   - auth.login_method is the session login request's method (default POST).
-//   - auth.token_path, total_path, has_more_path accept "header:<Name>".
-//   - activity.inactive_after also accepts days ("90d").
-//   - rate_limit.burst: requests allowed at once (default 1).
-//   - Every template accepts a "ca_file" setting: a PEM file whose
-//     certificates are trusted in addition to the system roots.
+// Its JSON form has the general keys (version, slug, name, vendor, support,
+// docs_url, description, settings) and one block per concern: auth,
+// request, pagination, response, filters, activity, rate_limit and
+// retry_on. Every key, its default and the rules between keys are
+// documented in docs/templates.md in the repository; the field comments
+// below summarise them. Besides the declared settings, every template
+// accepts the optional ca_file setting (see CAFileSetting).
 //
 // A Template is a plain value; it is safe to share once no longer modified.
 type Template struct {

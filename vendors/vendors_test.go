@@ -15,7 +15,7 @@ import (
 	"github.com/saasconnect/saasconnect/connector"
 )
 
-// designSlugs is the vendor list of DESIGN.md ("vendors" section), sorted.
+// designSlugs is the list of prebuilt vendors the package must ship, sorted.
 var designSlugs = []string{
 	"adobe-workfront", "apptio", "autodesk", "bugsnag", "cyberark-identity",
 	"domo", "figma", "github", "github-copilot", "lucidchart",
@@ -24,8 +24,8 @@ var designSlugs = []string{
 }
 
 // partialSlugs are the vendors whose templates rest on facts known only from
-// community code or assumptions (see README-table.md); their templates must
-// say "partial", not "full".
+// community code or assumptions (see the README's vendor table); their
+// templates must say "partial", not "full".
 var partialSlugs = []string{"apptio", "bugsnag", "cyberark-identity", "lucidchart"}
 
 func TestSlugsMatchDesign(t *testing.T) {
@@ -39,7 +39,8 @@ func TestSlugsMatchDesign(t *testing.T) {
 }
 
 // TestTemplateFiles checks every embedded file on its own: it parses, it
-// validates, and it carries what DESIGN.md requires of a prebuilt template.
+// validates, and it carries what every prebuilt template must carry (see
+// checkTemplate).
 func TestTemplateFiles(t *testing.T) {
 	names, err := fs.Glob(files, "templates/*.json")
 	if err != nil {
