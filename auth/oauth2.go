@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/saasconnect/saasconnect/internal/transport"
 )
 
 // GrantType is an OAuth2 grant (RFC 6749) that obtains a token without a user
@@ -194,16 +196,18 @@ type OAuth2 struct {
 }
 
 // NewOAuth2 returns an OAuth2 authenticator for cfg. Token requests are sent
-// with client (nil means [http.DefaultClient]); client must not itself
+// with a copy of client (nil means [http.DefaultClient]) that follows no
+// redirect: a redirect answer is an error naming both redacted URLs, so the
+// credentials are never resent elsewhere. client must not itself
 // authenticate with the returned OAuth2. No request is made until a token is
 // needed. A cfg that fails [OAuth2Config.Validate] is an error.
 func NewOAuth2(cfg OAuth2Config, client *http.Client) (*OAuth2, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if client == nil {
-		client = http.DefaultClient
-	}
+	// A token endpoint has no business redirecting, and following one
+	// would resend the client secret, refresh token or password.
+	client = transport.WithRedirects(client, transport.RefuseRedirects)
 	cfg.Scopes = slices.Clone(cfg.Scopes)
 	params := make(url.Values, len(cfg.EndpointParams))
 	for k, v := range cfg.EndpointParams {

@@ -73,7 +73,7 @@ func ThrottleWait(h http.Header, now time.Time) (d time.Duration, ok bool) {
 	if err != nil || reset < 0 {
 		return 0, false
 	}
-	const maxSecs = int64(365 * 24 * time.Hour / time.Second)
+	const maxSecs = int64(MaxRetryAfter / time.Second)
 	if secs := reset - now.Unix(); secs > maxSecs {
 		return time.Duration(maxSecs) * time.Second, true
 	}
@@ -98,26 +98,33 @@ func (p Policy) Backoff(n int, rnd func(int64) int64) time.Duration {
 	return time.Duration(rnd(int64(ceiling) + 1))
 }
 
+// MaxRetryAfter caps the wait ParseRetryAfter and ThrottleWait return, in
+// both the seconds and the date form, far below where time.Duration
+// saturates.
+const MaxRetryAfter = 365 * 24 * time.Hour
+
 // ParseRetryAfter reads a Retry-After value: delay seconds or an HTTP date
 // (relative to now). ok is false when v is empty or unparsable; a date in the
-// past gives 0.
+// past gives 0. Either form is capped at MaxRetryAfter.
 func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
+	const maxSecs = int64(MaxRetryAfter / time.Second)
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if secs < 0 {
 			return 0, false
 		}
-		if secs > int64(365*24*time.Hour/time.Second) {
-			secs = int64(365 * 24 * time.Hour / time.Second)
-		}
-		return time.Duration(secs) * time.Second, true
+		return time.Duration(min(secs, maxSecs)) * time.Second, true
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {
 		return 0, false
+	}
+	if t.After(now.Add(MaxRetryAfter)) {
+		// t.Sub(now) saturates at about 292 years; compare first.
+		return MaxRetryAfter, true
 	}
 	return max(t.Sub(now), 0), true
 }

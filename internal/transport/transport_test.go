@@ -358,6 +358,10 @@ func TestParseRetryAfter(t *testing.T) {
 		{"soon", 0, false},
 		{"Wed, 25 Nov 2026 12:00:30 GMT", 30 * time.Second, true},
 		{"Wed, 25 Nov 2026 11:00:00 GMT", 0, true},
+		{"99999999999", MaxRetryAfter, true},
+		// A far-future date is capped like the seconds form, not saturated.
+		{"Fri, 31 Dec 9999 23:59:59 GMT", MaxRetryAfter, true},
+		{"Thu, 25 Nov 2027 12:00:00 GMT", MaxRetryAfter, true},
 	}
 	for _, tt := range tests {
 		d, ok := ParseRetryAfter(tt.in, now)
