@@ -30,6 +30,41 @@ type Policy struct {
 	// Timeout bounds each attempt, response body included (0: none). The
 	// body of the returned response must be closed to release it.
 	Timeout time.Duration
+	// IdempotentOnly limits the retries of requests whose method is not
+	// idempotent (POST, PATCH, see Idempotent) to the answers that say the
+	// request was not acted on: 429 and a rate-limit 403. Their 5xx answers
+	// and transport errors are returned as they are, since the server may
+	// have acted on them.
+	IdempotentOnly bool
+	// ClampWait shortens a throttling wait above MaxWait to MaxWait and
+	// retries, instead of returning the response.
+	ClampWait bool
+}
+
+// Idempotent reports whether method is idempotent (RFC 9110 section
+// 9.2.2): GET, HEAD, OPTIONS, TRACE, PUT and DELETE.
+func Idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// retries reports whether Retry may resend req after it failed with status
+// (0 for a transport error) under p.
+func (p Policy) retries(req *http.Request, status int, h http.Header) bool {
+	if !p.IdempotentOnly || Idempotent(req.Method) {
+		return status == 0 || p.Throttled(status, h)
+	}
+	if status == http.StatusTooManyRequests {
+		return true
+	}
+	if status != http.StatusForbidden {
+		return false
+	}
+	_, ok := ThrottleWait(h, time.Now())
+	return ok
 }
 
 // Retryable reports whether status is worth another attempt under p.
@@ -139,7 +174,9 @@ func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 // GetBody set). The wait is the one the response asks for (ThrottleWait:
 // Retry-After, else X-RateLimit-Reset when X-RateLimit-Remaining is 0), or
 // Backoff when it asks for none (or for a reset already past). When that
-// wait exceeds MaxWait, or the attempts are used up, the last response is
+// wait exceeds MaxWait (and ClampWait is not set), or the attempts are used
+// up, or the request is not idempotent and Policy.IdempotentOnly forbids
+// the retry, the last response is
 // returned as is (status and headers intact) for the caller to turn into an
 // error; the last error is returned likewise. A cancelled context during a
 // wait ends RoundTrip with the context's error.
@@ -189,17 +226,20 @@ func (t *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 			if ctx.Err() != nil {
 				return nil, err
 			}
-			if last || !retryableError(err, actx) {
+			if last || !retryableError(err, actx) || !t.Policy.retries(req, 0, nil) {
 				return nil, err
 			}
 			wait = t.Policy.Backoff(attempt, t.Rand)
 			why = slog.String("error", t.Redactor.String(err.Error()))
 		} else {
-			if !t.Policy.Throttled(resp.StatusCode, resp.Header) || last {
+			if !t.Policy.retries(req, resp.StatusCode, resp.Header) || last {
 				resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 				return resp, nil
 			}
 			if tw, ok := ThrottleWait(resp.Header, time.Now()); ok {
+				if tw > t.Policy.MaxWait && t.Policy.ClampWait {
+					tw = t.Policy.MaxWait
+				}
 				if tw > t.Policy.MaxWait {
 					resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 					return resp, nil
