@@ -173,12 +173,13 @@ func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 // the caller's context), and the request body can be replayed (no body, or
 // GetBody set). The wait is the one the response asks for (ThrottleWait:
 // Retry-After, else X-RateLimit-Reset when X-RateLimit-Remaining is 0), or
-// Backoff when it asks for none (or for a reset already past). When that
-// wait exceeds MaxWait (and ClampWait is not set), or the attempts are used
-// up, or the request is not idempotent and Policy.IdempotentOnly forbids
-// the retry, the last response is
-// returned as is (status and headers intact) for the caller to turn into an
-// error; the last error is returned likewise. A cancelled context during a
+// Backoff when it asks for none (or for a reset already past). With
+// Policy.IdempotentOnly, a request whose method is not idempotent is
+// retried on throttling (429, rate-limit 403) only. When the wait exceeds
+// MaxWait (and ClampWait is not set), or the attempts are used up, or the
+// attempt may not be retried, the last response is returned as is (status
+// and headers intact) for the caller to turn into an error; the last error
+// is returned likewise. A cancelled context during a
 // wait ends RoundTrip with the context's error.
 //
 // Each retry is counted in the context's Stats and logged at warn level.
