@@ -44,7 +44,9 @@ type Client struct {
 // Option configures a Client.
 type Option func(*Client)
 
-// WithHTTPClient sends every request (API and token) through hc.
+// WithHTTPClient sends every request (API and token) through hc's Transport,
+// with its Jar; its Timeout bounds each attempt. Its CheckRedirect is not
+// used: token requests follow no redirect, API requests same-origin ones.
 func WithHTTPClient(hc *http.Client) Option { return func(c *Client) { c.hc = hc } }
 
 // WithLogger logs each request at debug level (method, redacted URL,
