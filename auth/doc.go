@@ -19,7 +19,7 @@
 // [Transport] is the [net/http.RoundTripper] that applies an Authenticator to
 // every request: it authenticates a clone of the request, and on a 401 from
 // an [Invalidator] (OAuth2, Session) it refreshes the credential and resends
-// the request once.
+// the request once (counted as a retry in the run's statistics).
 //
 // # Concurrency
 //
@@ -35,7 +35,12 @@
 // # Secrets and errors
 //
 // Credentials are held as [Secret], which prints, logs and JSON-encodes as
-// "[REDACTED]"; configs can be printed with %v, %+v or %#v safely. A failed
+// "[REDACTED]" (an empty one as ""); configs can be printed with %v, %+v or
+// %#v safely. Token and login requests follow no redirect: a token or
+// login endpoint has no business redirecting, and a 307 or 308 would
+// resend the credentials in the body (a 301 or 302 to the same host on
+// another port the HTTP Basic ones), so a redirect answer fails the request
+// with an error naming both redacted URLs. A failed
 // token or login request is a [*TokenError] carrying the redacted URL, the
 // HTTP status and the start of the response body with every configured
 // secret scrubbed. It matches [ErrTokenRequest] with [errors.Is], and

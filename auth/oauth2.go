@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/saasconnect/saasconnect/internal/transport"
 )
 
 // GrantType is an OAuth2 grant (RFC 6749) that obtains a token without a user
@@ -60,7 +62,9 @@ type OAuth2Config struct {
 	// TokenURL is the token endpoint, an absolute http or https URL.
 	// Required.
 	TokenURL string
-	// ClientID identifies the client. Required.
+	// ClientID identifies the client. Required, except for
+	// GrantRefreshToken: some servers (Flexera) identify the client by the
+	// refresh token alone, and an empty ClientID is then not sent.
 	ClientID string
 	// ClientSecret authenticates the client. Required for client
 	// credentials; optional (public clients) for the other grants.
@@ -87,6 +91,9 @@ type OAuth2Config struct {
 	// [DefaultEarlyExpiry]. It is capped at half a token's lifetime, so
 	// short-lived tokens are still reused.
 	EarlyExpiry time.Duration
+	// DefaultExpiresIn is the lifetime assumed for a token whose response
+	// has no expires_in. Zero keeps such a token until [OAuth2.Invalidate].
+	DefaultExpiresIn time.Duration
 	// Header, when set, carries the access token instead of Authorization
 	// (Workfront sends it as "sessionID"). TokenType then prefixes it
 	// ("" = the raw token); with Header empty the token goes in
@@ -130,7 +137,7 @@ func (c OAuth2Config) Validate() error {
 	if err := checkURL(c.TokenURL); err != nil {
 		add("TokenURL", err)
 	}
-	if c.ClientID == "" {
+	if c.ClientID == "" && c.GrantType != GrantRefreshToken {
 		add("ClientID", errRequired)
 	}
 	switch c.ClientAuth {
@@ -147,6 +154,9 @@ func (c OAuth2Config) Validate() error {
 	}
 	if c.EarlyExpiry < 0 {
 		add("EarlyExpiry", errors.New("must not be negative"))
+	}
+	if c.DefaultExpiresIn < 0 {
+		add("DefaultExpiresIn", errors.New("must not be negative"))
 	}
 	return errors.Join(errs...)
 }
@@ -194,16 +204,18 @@ type OAuth2 struct {
 }
 
 // NewOAuth2 returns an OAuth2 authenticator for cfg. Token requests are sent
-// with client (nil means [http.DefaultClient]); client must not itself
+// with a copy of client (nil means [http.DefaultClient]) that follows no
+// redirect: a redirect answer is an error naming both redacted URLs, so the
+// credentials are never resent elsewhere. client must not itself
 // authenticate with the returned OAuth2. No request is made until a token is
 // needed. A cfg that fails [OAuth2Config.Validate] is an error.
 func NewOAuth2(cfg OAuth2Config, client *http.Client) (*OAuth2, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if client == nil {
-		client = http.DefaultClient
-	}
+	// A token endpoint has no business redirecting, and following one
+	// would resend the client secret, refresh token or password.
+	client = transport.WithRedirects(client, transport.RefuseRedirects)
 	cfg.Scopes = slices.Clone(cfg.Scopes)
 	params := make(url.Values, len(cfg.EndpointParams))
 	for k, v := range cfg.EndpointParams {
@@ -329,6 +341,9 @@ func (o *OAuth2) fetch(ctx context.Context) (*oauth2.Token, time.Time, error) {
 	tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, o.client))
 	if err != nil {
 		return nil, time.Time{}, o.tokenError(err, secret)
+	}
+	if tok.Expiry.IsZero() && o.cfg.DefaultExpiresIn > 0 {
+		tok.Expiry = time.Now().Add(o.cfg.DefaultExpiresIn)
 	}
 	if o.cfg.GrantType == GrantRefreshToken && tok.RefreshToken != "" {
 		o.mu.Lock()

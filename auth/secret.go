@@ -12,8 +12,9 @@ const redacted = "[REDACTED]"
 // redacts itself wherever it could be printed or logged: fmt prints
 // "[REDACTED]" for every verb (%v, %+v, %#v, %s, %q, %x, ...), slog logs
 // "[REDACTED]" (it is a [slog.LogValuer]), and encoding/json writes
-// "[REDACTED]". Call [Secret.Reveal] where the plain value is really needed,
-// and only there.
+// "[REDACTED]". An empty Secret prints, logs and encodes as "", so an unset
+// credential shows as unset. Call [Secret.Reveal] where the plain value is
+// really needed, and only there.
 //
 // Decoding is not affected: json.Unmarshal into a Secret stores the plain
 // value. A Secret is an immutable string and safe for concurrent use.
@@ -27,28 +28,33 @@ type Secret string
 // Reveal returns the secret's plain value.
 func (s Secret) Reveal() string { return string(s) }
 
-// String returns "[REDACTED]".
-func (s Secret) String() string { return redacted }
-
-// GoString returns "[REDACTED]", so %#v never shows the value.
-func (s Secret) GoString() string { return redacted }
-
-// Format implements [fmt.Formatter]: every verb prints "[REDACTED]"; %q
-// prints it quoted.
-func (s Secret) Format(f fmt.State, verb rune) {
-	if verb == 'q' {
-		_, _ = f.Write([]byte(`"` + redacted + `"`))
-		return
+// String returns "[REDACTED]" ("" for an empty Secret).
+func (s Secret) String() string {
+	if s == "" {
+		return ""
 	}
-	_, _ = f.Write([]byte(redacted))
+	return redacted
 }
 
-// LogValue implements [slog.LogValuer]: the logged value is "[REDACTED]".
-func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
+// GoString returns String, so %#v never shows the value.
+func (s Secret) GoString() string { return s.String() }
 
-// MarshalJSON returns the JSON string "[REDACTED]".
-func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+// Format implements [fmt.Formatter]: every verb prints String; %q prints it
+// quoted.
+func (s Secret) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		_, _ = f.Write([]byte(`"` + s.String() + `"`))
+		return
+	}
+	_, _ = f.Write([]byte(s.String()))
+}
 
-// MarshalText returns "[REDACTED]", for encoders that use
+// LogValue implements [slog.LogValuer]: the logged value is String.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalJSON returns String as a JSON string.
+func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + s.String() + `"`), nil }
+
+// MarshalText returns String, for encoders that use
 // [encoding.TextMarshaler] (map keys, text-based formats).
-func (s Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }

@@ -129,3 +129,20 @@ func TestConfigsNeverPrintSecrets(t *testing.T) {
 		t.Errorf("Session String() = %s, want the login URL", got)
 	}
 }
+
+// TestEmptySecretShowsEmpty: an unset credential prints, logs and encodes
+// as empty, so "not configured" stays visible.
+func TestEmptySecretShowsEmpty(t *testing.T) {
+	var s Secret
+	var logs bytes.Buffer
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("m", "k", s)
+	js, _ := json.Marshal(s)
+	got := []string{fmt.Sprint(s), fmt.Sprintf("%#v", s), fmt.Sprintf("%q", s), s.String(), string(js)}
+	want := []string{"", "", `""`, "", `""`}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("empty Secret shows %q, want %q", got, want)
+	}
+	if !strings.HasSuffix(strings.TrimSpace(logs.String()), `k=""`) {
+		t.Errorf("slog shows %q", logs.String())
+	}
+}

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
-
 	"github.com/saasconnect/saasconnect/internal/jsonvalue"
+	"github.com/saasconnect/saasconnect/internal/transport"
 )
 
 // Login body formats for [SessionConfig.Format].
@@ -250,8 +250,9 @@ func formValues(v any) ([]string, error) {
 	return nil, fmt.Errorf("a form value must be a string, number, boolean or list of them, not %T", v)
 }
 
-// NewSession returns a Session for cfg. Login requests are sent with client
-// (nil means [http.DefaultClient]); client must not itself authenticate with
+// NewSession returns a Session for cfg. Login requests are sent with a copy
+// of client (nil means [http.DefaultClient]) that follows no redirect: a
+// redirect answer is an error naming both redacted URLs. client must not itself authenticate with
 // the returned Session. No request is made until a session is needed. A cfg
 // that fails [SessionConfig.Validate] is an error.
 func NewSession(cfg SessionConfig, client *http.Client) (*Session, error) {
@@ -259,10 +260,9 @@ func NewSession(cfg SessionConfig, client *http.Client) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	if client == nil {
-		client = http.DefaultClient
-	}
-	s.client = client
+	// A login endpoint has no business redirecting, and following a 307 or
+	// 308 would resend the credentials in the body.
+	s.client = transport.WithRedirects(client, transport.RefuseRedirects)
 	s.cache.fetch = s.login
 	return s, nil
 }

@@ -3,6 +3,8 @@ package auth
 import (
 	"io"
 	"net/http"
+
+	"github.com/saasconnect/saasconnect/internal/transport"
 )
 
 // Transport is an [http.RoundTripper] that authenticates each request with
@@ -17,7 +19,8 @@ import (
 // once more, provided its body can be replayed (no body, or
 // [http.Request.GetBody] set, as [http.NewRequest] does for in-memory
 // bodies). The second response is returned whatever its status: a second 401
-// goes back to the caller. Errors from Auth are returned as they are (a
+// goes back to the caller. The resent request is counted as a retry in the
+// request context's transport statistics (the run report's Retries). Errors from Auth are returned as they are (a
 // [*TokenError] for this package's authenticators).
 //
 // A Transport is safe for concurrent use by multiple goroutines if Auth and
@@ -63,6 +66,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	} else {
 		inv.Invalidate()
 	}
+	// The 401 was a failed attempt that is retried: count it like the
+	// retries of transport.Retry (no wait).
+	transport.StatsFrom(req.Context()).Retried(0)
 	_, resp, err = t.send(req, body)
 	return resp, err
 }

@@ -16,6 +16,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/saasconnect/saasconnect/auth"
+	"github.com/saasconnect/saasconnect/internal/transport"
 )
 
 // Client talks to the Flexera One SaaS Management API of one region (or of
@@ -31,17 +34,19 @@ import (
 type Client struct {
 	cfg    Config
 	api    *url.URL
-	hc     *http.Client
+	hc     *http.Client // as given; the token source sends through it
+	client *http.Client // hc's transport in the shared stack, for API calls
 	ts     TokenSource
 	log    *slog.Logger
 	now    func() time.Time
-	policy retryPolicy
 }
 
 // Option configures a Client.
 type Option func(*Client)
 
-// WithHTTPClient sends every request (API and token) through hc.
+// WithHTTPClient sends every request (API and token) through hc's Transport,
+// with its Jar; its Timeout bounds each attempt. Its CheckRedirect is not
+// used: token requests follow no redirect, API requests same-origin ones.
 func WithHTTPClient(hc *http.Client) Option { return func(c *Client) { c.hc = hc } }
 
 // WithLogger logs each request at debug level (method, redacted URL,
@@ -80,7 +85,6 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	c.policy = retryPolicy{maxAttempts: cfg.MaxAttempts, maxWait: cfg.MaxRetryWait, log: c.log}
 	if c.ts == nil {
 		var ots *OIDCTokenSource
 		switch {
@@ -90,12 +94,41 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 			ots = NewClientCredentialsSource(cfg.TokenURL(), cfg.ClientID, cfg.ClientSecret, c.hc)
 		}
 		if ots != nil {
-			ots.policy = c.policy
+			ots.maxAttempts, ots.maxWait, ots.log = cfg.MaxAttempts, cfg.MaxRetryWait, c.log
 			c.ts = ots
 		}
 	}
+	origin := transport.Origin(api)
+	c.client = newStack(c.hc, retryPolicy(cfg.MaxAttempts, cfg.MaxRetryWait), c.log, func(base http.RoundTripper) http.RoundTripper {
+		return &auth.Transport{Auth: bearer(c.ts), Base: &transport.Observe{Base: base, Origin: origin, Logger: c.log}}
+	})
 	return c, nil
 }
+
+// bearer adapts ts to an auth.Authenticator sending "Authorization: Bearer
+// <token>"; it is an auth.Invalidator (auth.Transport refreshes the token
+// once on 401) when ts has an Invalidate method.
+func bearer(ts TokenSource) auth.Authenticator {
+	a := auth.AuthenticatorFunc(func(ctx context.Context, req *http.Request) error {
+		tok, err := ts.Token(ctx)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+tok.Reveal())
+		return nil
+	})
+	if inv, ok := ts.(interface{ Invalidate() }); ok {
+		return invalidating{a, inv}
+	}
+	return a
+}
+
+type invalidating struct {
+	auth.AuthenticatorFunc
+	inv interface{ Invalidate() }
+}
+
+func (a invalidating) Invalidate() { a.inv.Invalidate() }
 
 // Config returns the Client's configuration, defaults filled in.
 func (c *Client) Config() Config { return c.cfg }
@@ -129,9 +162,9 @@ type request struct {
 	want   int // expected status
 }
 
-// do sends r with auth, 429 retries and one token refresh on 401. On the
-// expected status it returns the response with its body read (capped);
-// anything else is an *APIError.
+// do sends r through c.client: with auth, retries (see retryPolicy) and one
+// token refresh on 401. On the expected status it returns the response with
+// its body read (capped); anything else is an *APIError.
 func (c *Client) do(ctx context.Context, r request) (*http.Response, []byte, error) {
 	if c.ts == nil {
 		return nil, nil, ErrNoCredentials
@@ -141,41 +174,28 @@ func (c *Client) do(ctx context.Context, r request) (*http.Response, []byte, err
 		return nil, nil, fmt.Errorf("flexera: bad request path %q: %w", r.path, err)
 	}
 	u := c.api.ResolveReference(ref)
-	build := func() (*http.Request, error) {
-		var body io.Reader
-		if r.body != nil {
-			body = bytes.NewReader(r.body)
-		}
-		req, err := http.NewRequestWithContext(ctx, r.method, u.String(), body)
-		if err != nil {
-			return nil, fmt.Errorf("flexera: %s %s: %w", r.method, redactURL(u), err)
-		}
-		for k, v := range r.header {
-			req.Header[k] = v
-		}
-		req.Header.Set("Accept", "application/json")
-		return req, nil
+	var reqBody io.Reader
+	if r.body != nil {
+		reqBody = bytes.NewReader(r.body)
 	}
-	prepare := func(req *http.Request) error {
-		tok, err := c.ts.Token(ctx)
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Authorization", "Bearer "+tok.Reveal())
-		return nil
-	}
-	resp, err := c.policy.send(ctx, c.hc, build, prepare)
+	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), reqBody)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("flexera: %s %s: %w", r.method, redactURL(u), err)
 	}
-	if resp.StatusCode == http.StatusUnauthorized {
-		if inv, ok := c.ts.(interface{ Invalidate() }); ok {
-			drain(resp)
-			inv.Invalidate()
-			if resp, err = c.policy.send(ctx, c.hc, build, prepare); err != nil {
-				return nil, nil, err
-			}
+	for k, v := range r.header {
+		req.Header[k] = v
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.client.Do(req)
+	if err != nil {
+		var te *TokenError
+		switch {
+		case errors.As(err, &te):
+			return nil, nil, te
+		case ctx.Err() != nil:
+			return nil, nil, fmt.Errorf("flexera: %s %s: %w", r.method, redactURL(u), context.Cause(ctx))
 		}
+		return nil, nil, fmt.Errorf("flexera: %s %s: %w", r.method, redactURL(u), unwrapURLError(err))
 	}
 	defer drain(resp)
 	if resp.StatusCode != r.want {
@@ -192,7 +212,7 @@ func (c *Client) apiError(resp *http.Response, method string, u *url.URL) error 
 	raw, _ := readCapped(resp.Body, 64<<10)
 	e := &APIError{Method: method, URL: redactURL(u), StatusCode: resp.StatusCode}
 	if resp.StatusCode == http.StatusTooManyRequests {
-		e.RetryAfter, _ = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+		e.RetryAfter, _ = transport.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
 	var ge goaError
 	if json.Unmarshal(raw, &ge) == nil && (ge.Name != "" || ge.Message != "") {
@@ -319,10 +339,8 @@ func (c *Client) sameOrigin(next string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%q: %w", next, err)
 	}
-	if u.IsAbs() || u.Host != "" {
-		if u.Scheme != c.api.Scheme || u.Host != c.api.Host {
-			return "", fmt.Errorf("%s: another origin than %s", redactURL(u), c.api)
-		}
+	if (u.IsAbs() || u.Host != "") && transport.Origin(u) != transport.Origin(c.api) {
+		return "", fmt.Errorf("%s: another origin than %s", redactURL(u), c.api)
 	}
 	p := u.EscapedPath()
 	if !strings.HasPrefix(p, "/") {
@@ -607,7 +625,7 @@ func (c *Client) WaitImportJob(ctx context.Context, org, id string) (ImportJob, 
 		case JobFailed:
 			return j, &JobFailedError{Org: org, Job: j}
 		}
-		if err := sleep(ctx, c.cfg.PollInterval); err != nil {
+		if err := transport.Sleep(ctx, c.cfg.PollInterval); err != nil {
 			return j, fmt.Errorf("flexera: waiting for import job %s (status %s): %w", id, j.Status, err)
 		}
 	}

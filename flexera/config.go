@@ -3,12 +3,13 @@ package flexera
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/saasconnect/saasconnect/internal/transport"
 )
 
 // Region is the Flexera One zone an organisation lives in: it picks the API
@@ -211,18 +212,10 @@ func parseBase(s string) (*url.URL, error) {
 		return nil, errors.New("credentials in the URL are not allowed")
 	case u.Path != "" && u.Path != "/", u.RawQuery != "", u.Fragment != "":
 		return nil, fmt.Errorf("%s: want a base URL (scheme and host only)", redactURL(u))
-	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+	case u.Scheme == "http" && !transport.Loopback(u.Hostname()):
 		return nil, fmt.Errorf("%s: plain http is only allowed for loopback hosts", redactURL(u))
 	}
 	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // redactURL returns u without user info and with query values hidden.

@@ -31,9 +31,9 @@
 // # Concurrency
 //
 // A Client, an OIDCTokenSource and a Secret are safe for concurrent use.
-// Token fetches are serialised: one request in flight, other callers wait
-// (or give up with their ctx). Two Deliver calls must not share a state
-// file at the same time.
+// Token fetches are single-flight (package auth's OAuth2): one request in
+// flight, other callers wait (or give up with their ctx). Two Deliver calls
+// must not share a state file at the same time.
 //
 // # Errors
 //
@@ -43,7 +43,12 @@
 // failures are *TokenError; a failed import job is *JobFailedError carrying
 // Flexera's job errors (errors.Is ErrJobFailed). Throttled requests (429)
 // are retried after retry-after, capped by Config.MaxRetryWait, up to
-// Config.MaxAttempts. Errors name the method and the redacted URL, the
-// setting or the file path, and never contain a credential: credentials are
-// Secret values, which print as [REDACTED].
+// Config.MaxAttempts; 502, 503, 504 and connection resets are retried for
+// GET only, never for a POST or PATCH the server may have acted on. Token
+// requests follow no redirect, API requests only redirects on the API's own
+// origin (scheme, host and port): a redirect elsewhere is an error naming
+// both redacted URLs, so no credential leaves for another host. Errors name
+// the method and the redacted URL, the setting or the file path, and never
+// contain a credential: credentials are Secret values, which print as
+// [REDACTED].
 package flexera

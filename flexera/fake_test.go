@@ -31,7 +31,7 @@ type fakeFlexera struct {
 	refreshToken string // accepted by the refresh_token grant
 	clientID     string // accepted by the client_credentials grant
 	clientSecret string
-	expiresIn    any // expires_in in token responses (default 3600)
+	expiresIn    any // expires_in in token responses (default 3600; "" leaves it out)
 
 	tokenForms []url.Values
 	valid      map[string]bool // access tokens accepted
@@ -209,8 +209,12 @@ func (f *fakeFlexera) token(w http.ResponseWriter, r *http.Request) {
 	if exp == nil {
 		exp = 3600
 	}
+	body := map[string]any{"access_token": tok, "expires_in": exp, "token_type": "Bearer", "refresh_token": r.PostForm.Get("refresh_token")}
+	if exp == "" {
+		delete(body, "expires_in") // "" stands for a response without expires_in
+	}
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "expires_in": exp, "token_type": "Bearer", "refresh_token": r.PostForm.Get("refresh_token")})
+	_ = json.NewEncoder(w).Encode(body)
 }
 
 // revokeAll makes every issued access token invalid (as after expiry).

@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-	"time"
 )
 
 func genRecords(n int, compressible bool) []RosterRecord {
@@ -134,25 +133,3 @@ func TestDefaultMaxFileSizeUnderTenMB(t *testing.T) {
 		t.Fatalf("DefaultMaxFileSize %d is not under 10 MB", DefaultMaxFileSize)
 	}
 }
-
-func TestRetryAfterParsing(t *testing.T) {
-	tests := []struct {
-		in   string
-		want string
-		ok   bool
-	}{
-		{"", "0s", false},
-		{"5", "5s", true},
-		{"-3", "0s", true},
-		{"soon", "0s", false},
-		{"999999999", "24h0m0s", true},
-	}
-	for _, tt := range tests {
-		d, ok := retryAfter(tt.in, timeZero)
-		if d.String() != tt.want || ok != tt.ok {
-			t.Errorf("retryAfter(%q) = %s, %v; want %s, %v", tt.in, d, ok, tt.want, tt.ok)
-		}
-	}
-}
-
-var timeZero = func() (t time.Time) { return }()

@@ -1,16 +1,18 @@
 package flexera
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/saasconnect/saasconnect/auth"
 )
 
 // TokenSource gives access tokens for the Flexera API. Implementations
@@ -21,184 +23,129 @@ type TokenSource interface {
 	Token(ctx context.Context) (Secret, error)
 }
 
+// tokenLifetime is the documented lifetime of a Flexera access token,
+// assumed when a token response has no expires_in.
+const tokenLifetime = time.Hour
+
 // OIDCTokenSource gets access tokens from a Flexera login host
-// (POST <login>/oidc/token, form encoded) and caches each until
-// EarlyExpiry before its expires_in runs out. It is safe for concurrent
-// use: one token request is in flight at a time and concurrent callers wait
-// for it (or for their ctx). Token request failures are *TokenError values
+// (POST <login>/oidc/token, form encoded) through [auth.OAuth2], and caches
+// each until EarlyExpiry before its expires_in runs out. It is safe for
+// concurrent use: one token request is in flight at a time and concurrent
+// callers wait for it (or for their ctx). Throttled token requests (429)
+// are retried after their retry-after; a redirect is refused (it would
+// resend the credentials). Token request failures are *TokenError values
 // and never contain the credentials.
 type OIDCTokenSource struct {
 	// EarlyExpiry is how long before expiry a cached token is replaced
 	// (DefaultEarlyExpiry when 0; half the lifetime for short-lived tokens).
+	// Set it before the first Token call.
 	EarlyExpiry time.Duration
 
-	tokenURL     string
-	grant        string
-	refreshToken Secret
-	clientID     string
-	clientSecret Secret
-	hc           *http.Client
-	policy       retryPolicy
+	cfg         auth.OAuth2Config
+	hc          *http.Client
+	maxAttempts int
+	maxWait     time.Duration
+	log         *slog.Logger
+	secrets     []Secret
 
-	lock    chan struct{} // held while reading or refreshing the cache
-	access  Secret
-	expires time.Time
+	once sync.Once
+	o    *auth.OAuth2
+	err  error
 }
 
 // NewRefreshTokenSource returns a token source using the refresh_token
 // grant (a user's API refresh token). tokenURL is the full token endpoint,
 // e.g. Config.TokenURL(). hc nil means http.DefaultClient.
 func NewRefreshTokenSource(tokenURL string, refreshToken Secret, hc *http.Client) *OIDCTokenSource {
-	ts := newOIDC(tokenURL, hc)
-	ts.grant = "refresh_token"
-	ts.refreshToken = refreshToken
-	return ts
+	return newOIDC(auth.OAuth2Config{GrantType: auth.GrantRefreshToken, TokenURL: tokenURL, RefreshToken: refreshToken}, hc, refreshToken)
 }
 
 // NewClientCredentialsSource returns a token source using the
 // client_credentials grant (a service account's client id and secret,
 // sent as form fields). hc nil means http.DefaultClient.
 func NewClientCredentialsSource(tokenURL, clientID string, clientSecret Secret, hc *http.Client) *OIDCTokenSource {
-	ts := newOIDC(tokenURL, hc)
-	ts.grant = "client_credentials"
-	ts.clientID = clientID
-	ts.clientSecret = clientSecret
-	return ts
+	return newOIDC(auth.OAuth2Config{GrantType: auth.GrantClientCredentials, TokenURL: tokenURL, ClientID: clientID, ClientSecret: clientSecret}, hc, clientSecret)
 }
 
-func newOIDC(tokenURL string, hc *http.Client) *OIDCTokenSource {
-	if hc == nil {
-		hc = http.DefaultClient
-	}
+func newOIDC(cfg auth.OAuth2Config, hc *http.Client, secrets ...Secret) *OIDCTokenSource {
+	cfg.ClientAuth = auth.ClientAuthBody
+	cfg.DefaultExpiresIn = tokenLifetime
 	return &OIDCTokenSource{
-		tokenURL: tokenURL,
-		hc:       hc,
-		policy:   retryPolicy{maxAttempts: DefaultMaxAttempts, maxWait: DefaultMaxRetryWait, log: slog.New(slog.DiscardHandler)},
-		lock:     make(chan struct{}, 1),
+		cfg:         cfg,
+		hc:          hc,
+		maxAttempts: DefaultMaxAttempts,
+		maxWait:     DefaultMaxRetryWait,
+		log:         slog.New(slog.DiscardHandler),
+		secrets:     secrets,
 	}
+}
+
+// oauth builds the auth.OAuth2 on first use, so EarlyExpiry can be set
+// after the constructor.
+func (s *OIDCTokenSource) oauth() (*auth.OAuth2, error) {
+	s.once.Do(func() {
+		cfg := s.cfg
+		cfg.EarlyExpiry = s.EarlyExpiry
+		if cfg.EarlyExpiry <= 0 {
+			cfg.EarlyExpiry = DefaultEarlyExpiry
+		}
+		s.o, s.err = auth.NewOAuth2(cfg, newStack(s.hc, retryPolicy(s.maxAttempts, s.maxWait), s.log, nil))
+	})
+	return s.o, s.err
 }
 
 // Token returns a cached access token, or fetches a new one when the cache
 // is empty or about to expire.
 func (s *OIDCTokenSource) Token(ctx context.Context) (Secret, error) {
-	select {
-	case s.lock <- struct{}{}:
-	case <-ctx.Done():
-		return "", fmt.Errorf("flexera: waiting for a token: %w", context.Cause(ctx))
+	o, err := s.oauth()
+	if err != nil {
+		return "", &TokenError{URL: s.safeURL(), Err: err}
 	}
-	defer func() { <-s.lock }()
-	if s.access != "" && time.Now().Before(s.expires) {
-		return s.access, nil
+	tok, err := o.Token(ctx)
+	if err != nil {
+		return "", s.tokenError(err)
 	}
-	return s.fetch(ctx)
+	return Secret(tok.AccessToken), nil
 }
 
 // Invalidate drops the cached token; the next Token call fetches a new one.
 func (s *OIDCTokenSource) Invalidate() {
-	s.lock <- struct{}{}
-	s.access, s.expires = "", time.Time{}
-	<-s.lock
+	if o, err := s.oauth(); err == nil {
+		o.Invalidate()
+	}
 }
 
-type tokenResponse struct {
-	AccessToken  string   `json:"access_token"`
-	ExpiresIn    flexSecs `json:"expires_in"`
-	RefreshToken string   `json:"refresh_token"`
-	TokenType    string   `json:"token_type"`
+func (s *OIDCTokenSource) safeURL() string {
+	u, err := url.Parse(s.cfg.TokenURL)
+	if err != nil {
+		return "[unparsable token URL]"
+	}
+	return redactURL(u)
 }
 
-// flexSecs decodes a number of seconds given as a JSON number or string.
-type flexSecs int64
-
-func (f *flexSecs) UnmarshalJSON(b []byte) error {
-	s := strings.Trim(string(b), `"`)
-	if s == "" || s == "null" {
-		*f = 0
-		return nil
+// tokenError turns an *auth.TokenError into a *TokenError: the OAuth2 error
+// code and description, or Flexera's goa error body, become Name and
+// Message; a transport error names the method and redacted URL.
+func (s *OIDCTokenSource) tokenError(err error) error {
+	te := &TokenError{URL: s.safeURL(), Err: err}
+	var ae *auth.TokenError
+	if !errors.As(err, &ae) {
+		return te
 	}
-	n, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return fmt.Errorf("expires_in %s: not a number of seconds", b)
-	}
-	*f = flexSecs(n)
-	return nil
-}
-
-func (s *OIDCTokenSource) fetch(ctx context.Context) (Secret, error) {
-	form := url.Values{"grant_type": {s.grant}}
-	switch s.grant {
-	case "refresh_token":
-		form.Set("refresh_token", s.refreshToken.Reveal())
-	case "client_credentials":
-		form.Set("client_id", s.clientID)
-		form.Set("client_secret", s.clientSecret.Reveal())
-	}
-	body := form.Encode()
-	safeURL := s.tokenURL
-	if u, err := url.Parse(s.tokenURL); err == nil {
-		safeURL = redactURL(u)
-	}
-	build := func() (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.tokenURL, strings.NewReader(body))
-		if err != nil {
-			return nil, &TokenError{URL: safeURL, Err: err}
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Accept", "application/json")
-		return req, nil
-	}
-	resp, err := s.policy.send(ctx, s.hc, build, nil)
-	if err != nil {
-		return "", &TokenError{URL: safeURL, Err: err}
-	}
-	defer drain(resp)
-	raw, err := readCapped(resp.Body, 1<<20)
-	secrets := []Secret{s.refreshToken, s.clientSecret}
-	if err != nil {
-		return "", &TokenError{URL: safeURL, StatusCode: resp.StatusCode, Err: err}
-	}
-	if resp.StatusCode != http.StatusOK {
-		te := &TokenError{URL: safeURL, StatusCode: resp.StatusCode}
-		var ge struct {
-			goaError
-			OAuthError       string `json:"error"`
-			OAuthDescription string `json:"error_description"`
-		}
-		if json.Unmarshal(raw, &ge) == nil && (ge.Name != "" || ge.Message != "" || ge.OAuthError != "") {
-			te.Name, te.Message = ge.Name, scrub(ge.Message, secrets...)
-			if te.Name == "" && te.Message == "" {
-				te.Name, te.Message = ge.OAuthError, scrub(ge.OAuthDescription, secrets...)
-			}
+	te.StatusCode, te.Name, te.Message, te.Err = ae.StatusCode, ae.ErrorCode, scrub(ae.ErrorDescription, s.secrets...), ae.Err
+	if te.Name == "" && ae.Body != "" {
+		var ge goaError
+		if json.Unmarshal([]byte(ae.Body), &ge) == nil && (ge.Name != "" || ge.Message != "") {
+			te.Name, te.Message = ge.Name, scrub(ge.Message, s.secrets...)
 		} else {
-			te.Body = scrub(string(raw), secrets...)
+			te.Body = scrub(ae.Body, s.secrets...)
 		}
-		return "", te
 	}
-	var tr tokenResponse
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := dec.Decode(&tr); err != nil {
-		return "", &TokenError{URL: safeURL, StatusCode: resp.StatusCode, Err: fmt.Errorf("decoding the token response: %w", err)}
+	var ue *url.Error
+	if errors.As(te.Err, &ue) {
+		te.Err = fmt.Errorf("%s %s: %w", strings.ToUpper(ue.Op), ue.URL, ue.Err)
 	}
-	if tr.AccessToken == "" {
-		return "", &TokenError{URL: safeURL, StatusCode: resp.StatusCode, Message: "response has no access_token"}
-	}
-	if tr.RefreshToken != "" && s.grant == "refresh_token" {
-		s.refreshToken = Secret(tr.RefreshToken)
-	}
-	life := time.Duration(tr.ExpiresIn) * time.Second
-	if life <= 0 {
-		life = time.Hour // documented lifetime of Flexera access tokens
-	}
-	early := s.EarlyExpiry
-	if early <= 0 {
-		early = DefaultEarlyExpiry
-	}
-	if early > life/2 {
-		early = life / 2
-	}
-	s.access = Secret(tr.AccessToken)
-	s.expires = time.Now().Add(life - early)
-	return s.access, nil
+	return te
 }
 
 // goaError is the body of application/vnd.goa.error responses.

@@ -13,6 +13,11 @@
 // plain http (except loopback) and other origins, counts every request sent
 // and logs it with a redacted URL.
 //
+// Clients that carry credentials set a redirect policy (WithRedirects):
+// RefuseRedirects for token and login requests, SameOriginRedirects for API
+// calls. net/http would otherwise resend a body on 307 and 308, and the
+// Authorization header to the same host on another port.
+//
 // Per-run counters travel in the request context (WithStats), so one stack
 // serves concurrent runs. Every layer is safe for concurrent use by multiple
 // goroutines.

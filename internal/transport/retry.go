@@ -30,6 +30,41 @@ type Policy struct {
 	// Timeout bounds each attempt, response body included (0: none). The
 	// body of the returned response must be closed to release it.
 	Timeout time.Duration
+	// IdempotentOnly limits the retries of requests whose method is not
+	// idempotent (POST, PATCH, see Idempotent) to the answers that say the
+	// request was not acted on: 429 and a rate-limit 403. Their 5xx answers
+	// and transport errors are returned as they are, since the server may
+	// have acted on them.
+	IdempotentOnly bool
+	// ClampWait shortens a throttling wait above MaxWait to MaxWait and
+	// retries, instead of returning the response.
+	ClampWait bool
+}
+
+// Idempotent reports whether method is idempotent (RFC 9110 section
+// 9.2.2): GET, HEAD, OPTIONS, TRACE, PUT and DELETE.
+func Idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// retries reports whether Retry may resend req after it failed with status
+// (0 for a transport error) under p.
+func (p Policy) retries(req *http.Request, status int, h http.Header) bool {
+	if !p.IdempotentOnly || Idempotent(req.Method) {
+		return status == 0 || p.Throttled(status, h)
+	}
+	if status == http.StatusTooManyRequests {
+		return true
+	}
+	if status != http.StatusForbidden {
+		return false
+	}
+	_, ok := ThrottleWait(h, time.Now())
+	return ok
 }
 
 // Retryable reports whether status is worth another attempt under p.
@@ -73,7 +108,7 @@ func ThrottleWait(h http.Header, now time.Time) (d time.Duration, ok bool) {
 	if err != nil || reset < 0 {
 		return 0, false
 	}
-	const maxSecs = int64(365 * 24 * time.Hour / time.Second)
+	const maxSecs = int64(MaxRetryAfter / time.Second)
 	if secs := reset - now.Unix(); secs > maxSecs {
 		return time.Duration(maxSecs) * time.Second, true
 	}
@@ -98,26 +133,33 @@ func (p Policy) Backoff(n int, rnd func(int64) int64) time.Duration {
 	return time.Duration(rnd(int64(ceiling) + 1))
 }
 
+// MaxRetryAfter caps the wait ParseRetryAfter and ThrottleWait return, in
+// both the seconds and the date form, far below where time.Duration
+// saturates.
+const MaxRetryAfter = 365 * 24 * time.Hour
+
 // ParseRetryAfter reads a Retry-After value: delay seconds or an HTTP date
 // (relative to now). ok is false when v is empty or unparsable; a date in the
-// past gives 0.
+// past gives 0. Either form is capped at MaxRetryAfter.
 func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
+	const maxSecs = int64(MaxRetryAfter / time.Second)
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if secs < 0 {
 			return 0, false
 		}
-		if secs > int64(365*24*time.Hour/time.Second) {
-			secs = int64(365 * 24 * time.Hour / time.Second)
-		}
-		return time.Duration(secs) * time.Second, true
+		return time.Duration(min(secs, maxSecs)) * time.Second, true
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {
 		return 0, false
+	}
+	if t.After(now.Add(MaxRetryAfter)) {
+		// t.Sub(now) saturates at about 292 years; compare first.
+		return MaxRetryAfter, true
 	}
 	return max(t.Sub(now), 0), true
 }
@@ -131,10 +173,13 @@ func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 // the caller's context), and the request body can be replayed (no body, or
 // GetBody set). The wait is the one the response asks for (ThrottleWait:
 // Retry-After, else X-RateLimit-Reset when X-RateLimit-Remaining is 0), or
-// Backoff when it asks for none (or for a reset already past). When that
-// wait exceeds MaxWait, or the attempts are used up, the last response is
-// returned as is (status and headers intact) for the caller to turn into an
-// error; the last error is returned likewise. A cancelled context during a
+// Backoff when it asks for none (or for a reset already past). With
+// Policy.IdempotentOnly, a request whose method is not idempotent is
+// retried on throttling (429, rate-limit 403) only. When the wait exceeds
+// MaxWait (and ClampWait is not set), or the attempts are used up, or the
+// attempt may not be retried, the last response is returned as is (status
+// and headers intact) for the caller to turn into an error; the last error
+// is returned likewise. A cancelled context during a
 // wait ends RoundTrip with the context's error.
 //
 // Each retry is counted in the context's Stats and logged at warn level.
@@ -182,17 +227,20 @@ func (t *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 			if ctx.Err() != nil {
 				return nil, err
 			}
-			if last || !retryableError(err, actx) {
+			if last || !retryableError(err, actx) || !t.Policy.retries(req, 0, nil) {
 				return nil, err
 			}
 			wait = t.Policy.Backoff(attempt, t.Rand)
 			why = slog.String("error", t.Redactor.String(err.Error()))
 		} else {
-			if !t.Policy.Throttled(resp.StatusCode, resp.Header) || last {
+			if !t.Policy.retries(req, resp.StatusCode, resp.Header) || last {
 				resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 				return resp, nil
 			}
 			if tw, ok := ThrottleWait(resp.Header, time.Now()); ok {
+				if tw > t.Policy.MaxWait && t.Policy.ClampWait {
+					tw = t.Policy.MaxWait
+				}
 				if tw > t.Policy.MaxWait {
 					resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 					return resp, nil

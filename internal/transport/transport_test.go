@@ -358,6 +358,10 @@ func TestParseRetryAfter(t *testing.T) {
 		{"soon", 0, false},
 		{"Wed, 25 Nov 2026 12:00:30 GMT", 30 * time.Second, true},
 		{"Wed, 25 Nov 2026 11:00:00 GMT", 0, true},
+		{"99999999999", MaxRetryAfter, true},
+		// A far-future date is capped like the seconds form, not saturated.
+		{"Fri, 31 Dec 9999 23:59:59 GMT", MaxRetryAfter, true},
+		{"Thu, 25 Nov 2027 12:00:00 GMT", MaxRetryAfter, true},
 	}
 	for _, tt := range tests {
 		d, ok := ParseRetryAfter(tt.in, now)
@@ -529,4 +533,71 @@ func TestBaseCAFileTrustsServer(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Equal(t, "ok", string(body))
+}
+
+// TestRetryIdempotentOnly: with IdempotentOnly, a POST or PATCH is retried
+// on 429 only (the server did not act on it); a GET still on 5xx and
+// connection resets.
+func TestRetryIdempotentOnly(t *testing.T) {
+	tests := []struct {
+		method     string
+		first      step
+		wantCalls  int
+		wantStatus int
+	}{
+		{"GET", step{status: 503}, 2, 200},
+		{"GET", step{err: syscall.ECONNRESET}, 2, 200},
+		{"POST", step{status: 429, header: ra("1")}, 2, 200},
+		{"POST", step{status: 503}, 1, 503},
+		{"PATCH", step{status: 502}, 1, 502},
+		{"POST", step{err: syscall.ECONNRESET}, 1, 0},
+		{"PUT", step{status: 504}, 2, 200},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s %d %v", tt.method, tt.first.status, tt.first.err), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := &fakeRT{steps: []step{tt.first, {status: 200}}}
+				p := policy
+				p.IdempotentOnly = true
+				rt := &Retry{Base: f, Policy: p}
+				req, _ := http.NewRequestWithContext(t.Context(), tt.method, "https://api.example.com/q", strings.NewReader("x"))
+				resp, err := rt.RoundTrip(req)
+				assert.Equal(t, tt.wantCalls, f.calls())
+				if tt.wantStatus == 0 {
+					require.Error(t, err)
+					return
+				}
+				require.NoError(t, err)
+				resp.Body.Close()
+				assert.Equal(t, tt.wantStatus, resp.StatusCode)
+			})
+		})
+	}
+}
+
+// TestRetryClampWait: a Retry-After above MaxWait ends the retries, unless
+// ClampWait cuts the wait to MaxWait.
+func TestRetryClampWait(t *testing.T) {
+	for _, clamp := range []bool{false, true} {
+		t.Run(fmt.Sprint("clamp=", clamp), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := &fakeRT{steps: []step{{status: 429, header: ra("3600")}, {status: 200}}}
+				p := policy
+				p.ClampWait = clamp
+				rt := &Retry{Base: f, Policy: p}
+				req, _ := http.NewRequestWithContext(t.Context(), "GET", "https://api.example.com/", nil)
+				start := time.Now()
+				resp, err := rt.RoundTrip(req)
+				require.NoError(t, err)
+				resp.Body.Close()
+				if clamp {
+					assert.Equal(t, 200, resp.StatusCode)
+					assert.Equal(t, p.MaxWait, time.Since(start))
+				} else {
+					assert.Equal(t, 429, resp.StatusCode)
+					assert.Equal(t, 1, f.calls())
+				}
+			})
+		})
+	}
 }
