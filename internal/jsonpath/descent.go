@@ -40,7 +40,8 @@ type descent struct {
 // visitBudget is MaxVisits; tests lower it.
 var visitBudget = MaxVisits
 
-// checkEvery is how many visits pass between context checks.
+// checkEvery is how many visits pass between context checks (the first
+// visit is checked too).
 const checkEvery = 1024
 
 type visit struct {
@@ -65,7 +66,7 @@ func (d *descent) eval(ctx context.Context, doc any) ([]any, error) {
 		if visits++; visits > visitBudget {
 			return nil, fmt.Errorf("%w (more than %d nodes)", ErrBudget, visitBudget)
 		}
-		if visits%checkEvery == 0 {
+		if visits%checkEvery == 1 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
@@ -78,29 +79,38 @@ func (d *descent) eval(ctx context.Context, doc any) ([]any, error) {
 		if visits += len(out) - before; visits > visitBudget {
 			return nil, fmt.Errorf("%w (more than %d nodes)", ErrBudget, visitBudget)
 		}
-		switch v := n.v.(type) {
-		case []any:
-			if len(v) > 0 && n.depth >= MaxDescentDepth {
-				return nil, fmt.Errorf("%w (deeper than %d levels)", ErrBudget, MaxDescentDepth)
-			}
-			for i := len(v) - 1; i >= 0; i-- {
-				stack = append(stack, visit{v[i], n.depth + 1})
-			}
-		case map[string]any:
-			if len(v) > 0 && n.depth >= MaxDescentDepth {
-				return nil, fmt.Errorf("%w (deeper than %d levels)", ErrBudget, MaxDescentDepth)
-			}
-			keys = keys[:0]
-			for k := range v {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			for i := len(keys) - 1; i >= 0; i-- {
-				stack = append(stack, visit{v[keys[i]], n.depth + 1})
-			}
+		if stack, keys, err = push(stack, keys, n); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// push pushes the children of n onto stack, in reverse document order so
+// that they pop in order; keys is scratch space for sorting object keys.
+func push(stack []visit, keys []string, n visit) ([]visit, []string, error) {
+	switch v := n.v.(type) {
+	case []any:
+		if len(v) > 0 && n.depth >= MaxDescentDepth {
+			return stack, keys, fmt.Errorf("%w (deeper than %d levels)", ErrBudget, MaxDescentDepth)
+		}
+		for i := len(v) - 1; i >= 0; i-- {
+			stack = append(stack, visit{v[i], n.depth + 1})
+		}
+	case map[string]any:
+		if len(v) > 0 && n.depth >= MaxDescentDepth {
+			return stack, keys, fmt.Errorf("%w (deeper than %d levels)", ErrBudget, MaxDescentDepth)
+		}
+		keys = keys[:0]
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for i := len(keys) - 1; i >= 0; i-- {
+			stack = append(stack, visit{v[keys[i]], n.depth + 1})
+		}
+	}
+	return stack, keys, nil
 }
 
 // apply appends the matches of rest on v to out.
