@@ -188,3 +188,12 @@ func TestRecipeToyType(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateRefusesCostlyPaths: a response path whose evaluation could
+// grow faster than the page is refused with the key and the offset.
+func TestValidateRefusesCostlyPaths(t *testing.T) {
+	err := Config{Type: CursorLimit, CursorField: "c", CursorPath: "$..*..*..*", HasMorePath: "meta..more"}.Validate()
+	require.Error(t, err)
+	assert.ElementsMatch(t, []string{"cursor_path"}, configFields(t, err))
+	assert.ErrorContains(t, err, `cursor_path: jsonpath: more than one recursive descent '..' (the first is at offset 1): the work would grow faster than the document at offset 4 in "$..*..*..*"`)
+}
