@@ -11,32 +11,6 @@ import (
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
 )
 
-// Type names a pagination scheme.
-type Type string
-
-// The pagination schemes. The zero Type means [None].
-const (
-	// None: one request, no paging.
-	None Type = "none"
-	// OffsetLimit: OffsetField carries the index of the first record
-	// (Start, default 0, then advanced by the records received) and
-	// LimitField the page size.
-	OffsetLimit Type = "offset_limit"
-	// PageNumber: PageField carries the page number (Start, default 1) and
-	// PageSizeField the page size.
-	PageNumber Type = "page_number"
-	// CursorLimit: CursorField carries the cursor read from CursorPath of
-	// the previous response (or of its last record, with "$last.<path>"),
-	// and LimitField the page size (default 100).
-	CursorLimit Type = "cursor_limit"
-	// LinkHeader: the next page is the RFC 8288 Link header's rel="next"
-	// target, followed as is.
-	LinkHeader Type = "link_header"
-	// NextURL: the next page is the URL at NextURLPath in the response
-	// body (for example Microsoft Graph's ["@odata.nextLink"]).
-	NextURL Type = "next_url"
-)
-
 // Defaults applied when the corresponding Config field is zero.
 const (
 	DefaultMaxPages       = 10000

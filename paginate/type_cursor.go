@@ -6,6 +6,11 @@ import (
 	"net/http"
 )
 
+// CursorLimit: CursorField carries the cursor read from CursorPath of the
+// previous response (or of its last record, with "$last.<path>"), and
+// LimitField the page size (default 100).
+const CursorLimit Type = "cursor_limit"
+
 // cursorLimit is [CursorLimit]: the position is the cursor read from
 // cursor_path of the previous response, or of its last record ("$last").
 type cursorLimit struct{}

@@ -5,6 +5,10 @@ import (
 	"net/http"
 )
 
+// LinkHeader: the next page is the RFC 8288 Link header's rel="next"
+// target, followed as is.
+const LinkHeader Type = "link_header"
+
 // linkHeader is [LinkHeader]: the position is the RFC 8288 Link header's
 // rel="next" target.
 type linkHeader struct{}

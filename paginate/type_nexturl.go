@@ -8,6 +8,10 @@ import (
 	"net/url"
 )
 
+// NextURL: the next page is the URL at NextURLPath in the response body
+// (for example Microsoft Graph's ["@odata.nextLink"]).
+const NextURL Type = "next_url"
+
 // nextURL is [NextURL]: the position is the URL at next_url_path in the
 // response body.
 type nextURL struct{}

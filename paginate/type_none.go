@@ -5,6 +5,9 @@ import (
 	"net/http"
 )
 
+// None: one request, no paging. The zero Type means None.
+const None Type = "none"
+
 // none is [None]: one request, no paging.
 type none struct{}
 

@@ -5,6 +5,11 @@ import (
 	"net/http"
 )
 
+// OffsetLimit: OffsetField carries the index of the first record (Start,
+// default 0, then advanced by the records received) and LimitField the page
+// size.
+const OffsetLimit Type = "offset_limit"
+
 // offsetLimit is [OffsetLimit]: the position index is the offset of the
 // page's first record, advanced by the records received.
 type offsetLimit struct{}

@@ -5,6 +5,10 @@ import (
 	"net/http"
 )
 
+// PageNumber: PageField carries the page number (Start, default 1) and
+// PageSizeField the page size.
+const PageNumber Type = "page_number"
+
 // pageNumber is [PageNumber]: the position index is the page number,
 // starting at 1 unless Config.Start says otherwise.
 type pageNumber struct{}

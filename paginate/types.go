@@ -6,6 +6,10 @@ import (
 	"slices"
 )
 
+// Type names a pagination scheme. The zero Type means [None]. [Types]
+// lists the schemes with the Config keys each one reads.
+type Type string
+
 // A TypeInfo describes one pagination type: its name (the value of the
 // "type" key) and the [Config] keys it reads, by JSON name. A key in neither
 // list is refused by [Config.Validate] for that type. "type" itself is in

@@ -106,6 +106,13 @@ func pageError(n int, req *http.Request, err error) error {
 // nothing happens only after a full last page of a listing that gives no
 // total.
 //
+// Walk keeps a fixed-size fingerprint of each request it sends (method,
+// origin, path, query pairs in any order, body), the first included. A next
+// cursor or link that leads to a request already sent ends the walk with
+// [ErrCursorLoop] before that request, so no page is delivered twice; a
+// cursor or next URL longer than max_cursor_bytes ends it with an error
+// naming where it was read.
+//
 // The iterator is reusable: each range starts the walk again with the first
 // request. Breaking out of the loop stops the walk and cancels any prefetched
 // request. It yields at most one error, last, with a zero Response: a
