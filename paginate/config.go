@@ -1,43 +1,23 @@
 package paginate
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
-)
-
-// Type names a pagination scheme.
-type Type string
-
-// The pagination schemes. The zero Type means [None].
-const (
-	// None: one request, no paging.
-	None Type = "none"
-	// OffsetLimit: OffsetField carries the index of the first record
-	// (Start, default 0, then advanced by the records received) and
-	// LimitField the page size.
-	OffsetLimit Type = "offset_limit"
-	// PageNumber: PageField carries the page number (Start, default 1) and
-	// PageSizeField the page size.
-	PageNumber Type = "page_number"
-	// CursorLimit: CursorField carries the cursor read from CursorPath of
-	// the previous response (or of its last record, with "$last.<path>"),
-	// and LimitField the page size (default 100).
-	CursorLimit Type = "cursor_limit"
-	// LinkHeader: the next page is the RFC 8288 Link header's rel="next"
-	// target, followed as is.
-	LinkHeader Type = "link_header"
-	// NextURL: the next page is the URL at NextURLPath in the response
-	// body (for example Microsoft Graph's ["@odata.nextLink"]).
-	NextURL Type = "next_url"
 )
 
 // Defaults applied when the corresponding Config field is zero.
 const (
 	DefaultMaxPages       = 10000
 	DefaultCursorPageSize = 100
+	// DefaultMaxCursorBytes caps the length of a cursor (cursor_limit) or
+	// next URL (link_header, next_url) that a response may return.
+	DefaultMaxCursorBytes = 64 << 10
 )
 
 // Where the paging parameters go (Config.In).
@@ -61,6 +41,11 @@ const lastPrefix = "$last"
 // "header:<Name>" (Bugsnag's "header:X-Total-Count"). A has-more value may be
 // a JSON boolean or the string "true" or "false".
 //
+// MaxCursorBytes caps the length of the cursor or next URL a response
+// returns (default [DefaultMaxCursorBytes]); a longer one ends the walk with
+// an error naming cursor_path, next_url_path or the Link header. Which keys
+// each type requires and accepts is listed by [Types].
+//
 // A Config is a plain value; it is safe to share once it is no longer
 // modified.
 type Config struct {
@@ -78,7 +63,8 @@ type Config struct {
 	HasMorePath    string `json:"has_more_path,omitempty"`
 	PageSize       int    `json:"page_size,omitempty"`
 	Start          *int   `json:"start,omitempty"`
-	MaxPages       int    `json:"max_pages,omitempty"` // 0 => DefaultMaxPages
+	MaxPages       int    `json:"max_pages,omitempty"`        // 0 => DefaultMaxPages
+	MaxCursorBytes int    `json:"max_cursor_bytes,omitempty"` // 0 => DefaultMaxCursorBytes
 }
 
 // A ConfigError is one problem with a [Config]. Field is the JSON key of the
@@ -107,24 +93,25 @@ type source struct {
 	path   *jsonpath.Path
 }
 
-func (s source) get(r *Response) (any, bool) {
+func (s source) get(ctx context.Context, r *Response) (any, bool, error) {
 	switch {
 	case s.header != "":
 		vs := r.Header.Values(s.header)
 		if len(vs) == 0 {
-			return nil, false
+			return nil, false, nil
 		}
-		return vs[0], true
+		return vs[0], true, nil
 	case s.path != nil:
-		return s.path.Get(r.Body)
+		return s.path.Eval(ctx, r.Body)
 	}
-	return nil, false
+	return nil, false, nil
 }
 
 // plan is a validated Config with its defaults applied and its paths
 // compiled.
 type plan struct {
 	typ        Type
+	def        typeDef
 	body       bool
 	offset     string
 	limit      string
@@ -134,6 +121,7 @@ type plan struct {
 	size       int
 	start      int
 	maxPages   int
+	maxCursor  int
 	cursorPath *jsonpath.Path
 	fromLast   bool // cursorPath is evaluated on the last record
 	nextURL    *jsonpath.Path
@@ -142,71 +130,86 @@ type plan struct {
 	hasMore    source
 }
 
-func compile(c Config) (*plan, error) {
-	var errs []error
-	bad := func(field string, format string, args ...any) {
-		errs = append(errs, &ConfigError{Field: field, Err: fmt.Errorf(format, args...)})
+// checkCursorLen reports a cursor or next URL of n bytes, read from key,
+// that is longer than max_cursor_bytes allows.
+func (p *plan) checkCursorLen(key string, n int) error {
+	if n > p.maxCursor {
+		return fmt.Errorf("%s: the response's next position is %d bytes, more than max_cursor_bytes (%d)", key, n, p.maxCursor)
 	}
-	p := &plan{typ: c.Type, size: c.PageSize, maxPages: c.MaxPages}
+	return nil
+}
+
+// problems collects the ConfigErrors of a compilation.
+type problems []error
+
+func (e *problems) add(field string, format string, args ...any) {
+	*e = append(*e, &ConfigError{Field: field, Err: fmt.Errorf(format, args...)})
+}
+
+func compile(c Config) (*plan, error) {
+	var errs problems
+	p := &plan{typ: c.Type, size: c.PageSize, maxPages: c.MaxPages, maxCursor: c.MaxCursorBytes}
 	if p.typ == "" {
 		p.typ = None
 	}
-
-	// Which settings each type requires (true) or accepts (false).
-	var uses map[string]bool
-	switch p.typ {
-	case None:
-		uses = map[string]bool{}
-	case OffsetLimit:
-		uses = map[string]bool{"offset_field": true, "limit_field": false, "start": false, "total_pages_path": false}
-	case PageNumber:
-		uses = map[string]bool{"page_field": true, "page_size_field": false, "start": false, "total_pages_path": false}
-	case CursorLimit:
-		uses = map[string]bool{"cursor_field": true, "cursor_path": true, "limit_field": false}
-	case LinkHeader:
-		uses = map[string]bool{"limit_field": false}
-	case NextURL:
-		uses = map[string]bool{"next_url_path": true, "limit_field": false}
-	default:
-		bad("type", "unknown pagination type %q (want none, offset_limit, page_number, cursor_limit, link_header or next_url)", c.Type)
+	def, known := lookup(p.typ)
+	if known {
+		p.def = def
+		checkKeys(def, c, &errs)
+	} else {
+		names := typeNames()
+		errs.add("type", "unknown pagination type %q (want %s or %s)", c.Type,
+			strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 	}
-	if uses != nil && p.typ != None {
-		for _, k := range []string{"in", "page_size", "total_path", "has_more_path", "max_pages"} {
-			uses[k] = false
+	compileFields(p, c, &errs)
+	compileNumbers(p, c, &errs)
+	if known {
+		def.strategy.prepare(p, c)
+	}
+	if p.size == 0 {
+		if c.LimitField != "" {
+			errs.add("page_size", "required with limit_field %q", c.LimitField)
+		}
+		if c.PageSizeField != "" {
+			errs.add("page_size", "required with page_size_field %q", c.PageSizeField)
 		}
 	}
-	given := map[string]bool{
-		"in": c.In != "", "offset_field": c.OffsetField != "", "limit_field": c.LimitField != "",
-		"page_field": c.PageField != "", "page_size_field": c.PageSizeField != "",
-		"cursor_field": c.CursorField != "", "cursor_path": c.CursorPath != "",
-		"next_url_path": c.NextURLPath != "", "total_path": c.TotalPath != "",
-		"total_pages_path": c.TotalPagesPath != "", "has_more_path": c.HasMorePath != "",
-		"page_size": c.PageSize != 0, "start": c.Start != nil, "max_pages": c.MaxPages != 0,
+	compilePaths(p, c, &errs)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
-	if uses != nil {
-		for _, k := range configKeys {
-			req, ok := uses[k]
-			switch {
-			case given[k] && !ok:
-				bad(k, "not used by pagination type %q", p.typ)
-			case !given[k] && req:
-				bad(k, "required by pagination type %q", p.typ)
-			}
+	return p, nil
+}
+
+// checkKeys reports the keys c sets that def does not use and those def
+// requires that c lacks.
+func checkKeys(def typeDef, c Config, errs *problems) {
+	info := def.info()
+	given := givenKeys(c)
+	for _, k := range configKeys {
+		switch {
+		case given[k] && !slices.Contains(info.Required, k) && !slices.Contains(info.Optional, k):
+			errs.add(k, "not used by pagination type %q", def.name)
+		case !given[k] && slices.Contains(info.Required, k):
+			errs.add(k, "required by pagination type %q", def.name)
 		}
 	}
+}
 
+// compileFields checks "in" and the request field names.
+func compileFields(p *plan, c Config, errs *problems) {
 	switch c.In {
 	case "", InQuery:
 	case InBody:
 		p.body = true
 	default:
-		bad("in", "unknown value %q (want query or body)", c.In)
+		errs.add("in", "unknown value %q (want query or body)", c.In)
 	}
 	field := func(key, name string) string {
 		if p.body && name != "" {
 			for seg := range strings.SplitSeq(name, ".") {
 				if seg == "" {
-					bad(key, "%q is not a dot path into the request body (empty segment)", name)
+					errs.add(key, "%q is not a dot path into the request body (empty segment)", name)
 					break
 				}
 			}
@@ -218,51 +221,48 @@ func compile(c Config) (*plan, error) {
 	p.page = field("page_field", c.PageField)
 	p.pageSize = field("page_size_field", c.PageSizeField)
 	p.cursor = field("cursor_field", c.CursorField)
+}
 
-	if c.PageSize < 0 {
-		bad("page_size", "must not be negative, got %d", c.PageSize)
-	}
-	if c.MaxPages < 0 {
-		bad("max_pages", "must not be negative, got %d", c.MaxPages)
+// compileNumbers checks the numeric settings and applies their defaults.
+func compileNumbers(p *plan, c Config, errs *problems) {
+	for _, n := range []struct {
+		key string
+		v   int
+	}{{"page_size", c.PageSize}, {"max_pages", c.MaxPages}, {"max_cursor_bytes", c.MaxCursorBytes}} {
+		if n.v < 0 {
+			errs.add(n.key, "must not be negative, got %d", n.v)
+		}
 	}
 	if p.maxPages == 0 {
 		p.maxPages = DefaultMaxPages
 	}
-	if p.typ == PageNumber {
-		p.start = 1
+	if p.maxCursor == 0 {
+		p.maxCursor = DefaultMaxCursorBytes
 	}
 	if c.Start != nil {
 		if *c.Start < 0 {
-			bad("start", "must not be negative, got %d", *c.Start)
+			errs.add("start", "must not be negative, got %d", *c.Start)
 		}
 		p.start = *c.Start
 	}
-	if p.typ == CursorLimit && p.size == 0 && c.LimitField != "" {
-		p.size = DefaultCursorPageSize
-	}
-	if p.size == 0 {
-		if c.LimitField != "" {
-			bad("page_size", "required with limit_field %q", c.LimitField)
-		}
-		if c.PageSizeField != "" {
-			bad("page_size", "required with page_size_field %q", c.PageSizeField)
-		}
-	}
+}
 
+// compilePaths compiles the response paths and header sources.
+func compilePaths(p *plan, c Config, errs *problems) {
 	path := func(key, expr string) *jsonpath.Path {
 		if expr == "" {
 			return nil
 		}
 		jp, err := jsonpath.Compile(expr)
 		if err != nil {
-			errs = append(errs, &ConfigError{Field: key, Err: err})
+			*errs = append(*errs, &ConfigError{Field: key, Err: err})
 		}
 		return jp
 	}
 	src := func(key, expr string) source {
 		if name, ok := strings.CutPrefix(expr, "header:"); ok {
 			if name == "" {
-				bad(key, "header: needs a header name")
+				errs.add(key, "header: needs a header name")
 			}
 			return source{header: name}
 		}
@@ -281,16 +281,31 @@ func compile(c Config) (*plan, error) {
 	p.total = src("total_path", c.TotalPath)
 	p.totalPages = src("total_pages_path", c.TotalPagesPath)
 	p.hasMore = src("has_more_path", c.HasMorePath)
-
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return p, nil
 }
 
-// configKeys lists the JSON keys of Config (but "type") in declaration order.
-var configKeys = []string{
-	"in", "offset_field", "limit_field", "page_field", "page_size_field",
-	"cursor_field", "cursor_path", "next_url_path", "total_path",
-	"total_pages_path", "has_more_path", "page_size", "start", "max_pages",
+// configKeys lists the JSON keys of Config (but "type") in declaration
+// order, read from its struct tags.
+var configKeys = func() []string {
+	var keys []string
+	for f := range reflect.TypeFor[Config]().Fields() {
+		if k := jsonKey(f); k != "type" {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}()
+
+// givenKeys reports, by JSON key, which settings c gives (is not zero).
+func givenKeys(c Config) map[string]bool {
+	v := reflect.ValueOf(c)
+	given := make(map[string]bool, v.NumField())
+	for i := range v.NumField() {
+		given[jsonKey(v.Type().Field(i))] = !v.Field(i).IsZero()
+	}
+	return given
+}
+
+func jsonKey(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	return name
 }

@@ -28,4 +28,39 @@
 // range over it; it is checked between pages, so a cancelled context ends the
 // walk with an error that wraps [context.Canceled] (or
 // [context.DeadlineExceeded]).
+//
+// # Pagination types
+//
+// [Types] lists the pagination types, each with the [Config] keys it
+// requires and accepts, by JSON name; [Config.Validate] checks a Config
+// against that list, and a schema of the `pagination` section can be
+// generated from it.
+//
+// # Adding a pagination type
+//
+// A pagination type is a strategy: how it sets the paging parameters of a
+// request, and how it reads the position of the next page from a response.
+// Everything else (stop rules on totals and has-more flags, loop detection,
+// max_pages, max_cursor_bytes on the position it reports, prefetch
+// scheduling, errors) is the walk's, the same for every type. Adding one
+// takes one file and one row:
+//
+//  1. Write type_<name>.go with the Type constant and an unexported type
+//     implementing the strategy interface declared in types.go: prepare
+//     (defaults), build (the request's paging parameters for a position),
+//     advance (the next position, or done), shortPageEnds (whether a short
+//     page ends the walk) and step (the index step for prefetching, 0 for
+//     none). A position is a page count n plus an index, a cursor or a URL.
+//     Read the settings from the compiled plan (p.limit, p.page, p.cursor,
+//     p.size, p.cursorPath, ...); a link-following type calls
+//     walk.followURL, a cursor type checks its cursor with
+//     plan.checkCursorLen.
+//  2. Add one row to the registry table in types.go: the name, the keys the
+//     type requires, the keys it accepts besides the common ones (in,
+//     page_size, total_path, has_more_path, max_pages), and the strategy.
+//
+// Validate, Walk and Types then know the type; nothing else changes. A type
+// that needs a setting Config lacks also needs the field in Config, with its
+// JSON tag (Validate reads the keys from the tags). TestRecipeToyType
+// registers a toy type this way.
 package paginate

@@ -219,3 +219,17 @@ func ExampleErrCrossOrigin() {
 	// Output:
 	// true
 }
+
+// ExampleTypes lists the keys each pagination type reads, the source for a
+// schema of the `pagination` section.
+func ExampleTypes() {
+	for _, t := range paginate.Types() {
+		if t.Name == paginate.CursorLimit {
+			fmt.Println(t.Name, "requires", t.Required)
+			fmt.Println(t.Name, "accepts", t.Optional)
+		}
+	}
+	// Output:
+	// cursor_limit requires [cursor_field cursor_path]
+	// cursor_limit accepts [limit_field max_cursor_bytes in page_size total_path has_more_path max_pages]
+}

@@ -2,6 +2,7 @@ package paginate
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"iter"
@@ -50,7 +51,7 @@ type FetchFunc[T any] func(ctx context.Context, cursor string) (Page[T], error)
 // fetch must end listings of unbounded length itself.
 func Pages[T any](ctx context.Context, fetch FetchFunc[T], cursor string) iter.Seq2[Page[T], error] {
 	return func(yield func(Page[T], error) bool) {
-		seen := map[string]struct{}{cursor: {}}
+		seen := map[[sha256.Size]byte]struct{}{sha256.Sum256([]byte(cursor)): {}}
 		cur := cursor
 		for n := 1; ; n++ {
 			if err := ctx.Err(); err != nil {
@@ -65,11 +66,12 @@ func Pages[T any](ctx context.Context, fetch FetchFunc[T], cursor string) iter.S
 			if !yield(p, nil) || p.Next == "" {
 				return
 			}
-			if _, dup := seen[p.Next]; dup {
+			key := sha256.Sum256([]byte(p.Next))
+			if _, dup := seen[key]; dup {
 				yield(Page[T]{}, fmt.Errorf("paginate: page %d: %w", n, ErrCursorLoop))
 				return
 			}
-			seen[p.Next] = struct{}{}
+			seen[key] = struct{}{}
 			cur = p.Next
 		}
 	}

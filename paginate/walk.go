@@ -3,6 +3,7 @@ package paginate
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -60,13 +61,14 @@ type Walker struct {
 // A PageError is the error a walk ends with: it names the page (1 for the
 // first request) and the request, with the URL's user info and
 // credential-like query parameters (token, key, secret, password,
-// signature, ...) redacted, and wraps the cause: the fetch error, the
+// signature, ...) redacted and a URL longer than 512 bytes cut short, and
+// wraps the cause: the fetch error, the
 // context's error, [ErrCursorLoop], [ErrTooManyPages], [ErrCrossOrigin], or
 // a response value that is not what the Config promised.
 type PageError struct {
 	Page   int
 	Method string
-	URL    string // redacted
+	URL    string // redacted, and cut to 512 bytes
 	Err    error
 	msg    string // Err's message with the unredacted URL replaced
 }
@@ -82,7 +84,7 @@ func (e *PageError) Error() string {
 func (e *PageError) Unwrap() error { return e.Err }
 
 func pageError(n int, req *http.Request, err error) error {
-	pe := &PageError{Page: n, Method: req.Method, URL: redactURL(req.URL), Err: err}
+	pe := &PageError{Page: n, Method: req.Method, URL: clip(redactURL(req.URL)), Err: err}
 	pe.msg = err.Error()
 	if raw := req.URL.String(); raw != pe.URL {
 		pe.msg = strings.ReplaceAll(pe.msg, raw, pe.URL)
@@ -103,6 +105,13 @@ func pageError(n int, req *http.Request, err error) error {
 // pagination already says is useless; the one extra request that returns
 // nothing happens only after a full last page of a listing that gives no
 // total.
+//
+// Walk keeps a fixed-size fingerprint of each request it sends (method,
+// origin, path, query pairs in any order, body), the first included. A next
+// cursor or link that leads to a request already sent ends the walk with
+// [ErrCursorLoop] before that request, so no page is delivered twice; a
+// cursor or next URL longer than max_cursor_bytes ends it with an error
+// naming where it was read.
 //
 // The iterator is reusable: each range starts the walk again with the first
 // request. Breaking out of the loop stops the walk and cancels any prefetched
@@ -168,10 +177,10 @@ type walk struct {
 	first    *Request
 	prefetch int
 
-	seen       map[string]struct{} // cursors or URLs already requested
-	count      int                 // records received so far
-	total      int                 // from the latest response; -1 unknown
-	totalPages int                 // from the latest response; -1 unknown
+	seen       map[[sha256.Size]byte]struct{} // fingerprints of the requests sent
+	count      int                            // records received so far
+	total      int                            // from the latest response; -1 unknown
+	totalPages int                            // from the latest response; -1 unknown
 
 	ahead  []*future // prefetched pages, in walk order
 	cancel context.CancelFunc
@@ -195,58 +204,25 @@ type future struct {
 
 func (s *walk) run(ctx context.Context, yield func(Response, error) bool) {
 	defer s.dropAhead()
-	s.seen = make(map[string]struct{})
+	s.seen = make(map[[sha256.Size]byte]struct{})
 	s.total, s.totalPages = -1, -1
 	pos := position{n: 1, index: s.p.start}
+	req, err := s.request(ctx, pos)
+	if err != nil {
+		yield(Response{}, fmt.Errorf("paginate: page %d: %w", pos.n, err))
+		return
+	}
+	s.seen[fingerprint(req)] = struct{}{}
 	for {
-		var (
-			f    *future
-			req  *http.Request
-			resp Response
-			err  error
-		)
-		if len(s.ahead) > 0 {
-			if h := s.ahead[0]; h.pos.n == pos.n && h.pos.index == pos.index {
-				f, req = h, h.req
-				s.ahead = s.ahead[1:]
-			} else {
-				// The walk left the predicted path (a short page moved the
-				// offset): go on one page at a time.
-				s.dropAhead()
-				s.prefetch = 0
-			}
-		}
-		if f == nil {
-			if req, err = s.request(ctx, pos); err != nil {
-				yield(Response{}, fmt.Errorf("paginate: page %d: %w", pos.n, err))
-				return
-			}
-		}
-		if ctx.Err() != nil {
-			yield(Response{}, pageError(pos.n, req, ctx.Err()))
-			return
-		}
-		if pos.n > s.p.maxPages {
-			yield(Response{}, pageError(pos.n, req, fmt.Errorf("%w (%d)", ErrTooManyPages, s.p.maxPages)))
-			return
-		}
-		if f != nil {
-			<-f.done
-			resp, err = f.resp, f.err
-		} else {
-			resp, err = s.fetch(ctx, req)
-		}
+		resp, used, err := s.fetchPage(ctx, pos, req)
 		if err != nil {
-			yield(Response{}, pageError(pos.n, req, err))
+			yield(Response{}, pageError(pos.n, used, err))
 			return
 		}
-		if resp.URL == nil {
-			resp.URL = req.URL
-		}
-		next, done, err := s.next(req, pos, &resp)
+		next, nreq, done, err := s.next(ctx, used, pos, &resp)
 		if errors.Is(err, errRepeatedPage) {
 			// Its records were delivered already: fail without them.
-			yield(Response{}, pageError(pos.n, req, err))
+			yield(Response{}, err)
 			return
 		}
 		if !done && err == nil {
@@ -256,14 +232,52 @@ func (s *walk) run(ctx context.Context, yield func(Response, error) bool) {
 			return
 		}
 		if err != nil {
-			yield(Response{}, pageError(pos.n, req, err))
+			yield(Response{}, err)
 			return
 		}
 		if done {
 			return
 		}
-		pos = next
+		pos, req = next, nreq
 	}
+}
+
+// fetchPage returns the response for pos, whose request is req: a
+// prefetched one when the walk is on the predicted path, else a fresh
+// fetch. It also returns the request actually sent.
+func (s *walk) fetchPage(ctx context.Context, pos position, req *http.Request) (Response, *http.Request, error) {
+	var f *future
+	if len(s.ahead) > 0 {
+		if h := s.ahead[0]; h.pos.n == pos.n && h.pos.index == pos.index {
+			f, req = h, h.req
+			s.ahead = s.ahead[1:]
+		} else {
+			// The walk left the predicted path (a short page moved the
+			// offset): go on one page at a time.
+			s.dropAhead()
+			s.prefetch = 0
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return Response{}, req, err
+	}
+	if pos.n > s.p.maxPages {
+		return Response{}, req, fmt.Errorf("%w (%d)", ErrTooManyPages, s.p.maxPages)
+	}
+	var (
+		resp Response
+		err  error
+	)
+	if f != nil {
+		<-f.done
+		resp, err = f.resp, f.err
+	} else {
+		resp, err = s.fetch(ctx, req)
+	}
+	if err == nil && resp.URL == nil {
+		resp.URL = req.URL
+	}
+	return resp, req, err
 }
 
 // request builds the request for pos.
@@ -295,26 +309,16 @@ func (s *walk) request(ctx context.Context, pos position) (*http.Request, error)
 		}
 		u.RawQuery = setQuery(u.RawQuery, field, s)
 	}
-	switch p.typ {
-	case OffsetLimit:
-		set(p.offset, pos.index)
-		set(p.limit, p.size)
-	case PageNumber:
-		set(p.page, pos.index)
-		set(p.pageSize, p.size)
-	case CursorLimit:
-		set(p.limit, p.size)
-		if pos.cursor != "" {
-			set(p.cursor, pos.cursor)
-		}
-	case LinkHeader, NextURL:
-		if pos.url == nil { // later pages follow the link as is
-			set(p.limit, p.size)
-		}
-	}
+	p.def.strategy.build(p, pos, set)
 	if err != nil {
 		return nil, err
 	}
+	return newRequest(ctx, first, u, body)
+}
+
+// newRequest returns a request like first's, to u, with body as its JSON
+// body.
+func newRequest(ctx context.Context, first *Request, u *url.URL, body map[string]any) (*http.Request, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -339,138 +343,114 @@ func (s *walk) request(ctx context.Context, pos position) (*http.Request, error)
 }
 
 // next applies the stop rules to resp, the response to req at pos, and
-// returns the position of the following page unless the walk is done.
-func (s *walk) next(req *http.Request, pos position, resp *Response) (next position, done bool, err error) {
+// unless the walk is done returns the position of the following page and
+// its request, checked against the requests already sent. Its errors are
+// final: a [*PageError], or for a next request that cannot be built, an
+// error naming the next page.
+func (s *walk) next(ctx context.Context, req *http.Request, pos position, resp *Response) (next position, nreq *http.Request, done bool, err error) {
+	if done, err = s.stop(ctx, pos, resp); done || err != nil {
+		return next, nil, true, wrapPage(pos.n, req, err)
+	}
+	next, done, err = s.p.def.strategy.advance(ctx, s, req, pos, resp)
+	if done || err != nil {
+		return next, nil, true, wrapPage(pos.n, req, err)
+	}
+	if nreq, err = s.request(ctx, next); err != nil {
+		return next, nil, true, fmt.Errorf("paginate: page %d: %w", next.n, err)
+	}
+	key := fingerprint(nreq)
+	if _, dup := s.seen[key]; dup {
+		switch {
+		case s.p.fromLast:
+			// The ids only grow along a last-id walk: a last id seen
+			// before means this page repeats an earlier one.
+			err = errRepeatedPage
+		case next.url != nil:
+			err = fmt.Errorf("%w: %s", ErrCursorLoop, clip(redactURL(next.url)))
+		default:
+			err = ErrCursorLoop
+		}
+		return next, nil, true, pageError(pos.n, req, err)
+	}
+	s.seen[key] = struct{}{}
+	return next, nreq, false, nil
+}
+
+func wrapPage(n int, req *http.Request, err error) error {
+	if err == nil {
+		return nil
+	}
+	return pageError(n, req, err)
+}
+
+// stop applies the stop rules that do not depend on the type to resp, the
+// response at pos: no records, has_more false, the total reached, or a
+// short page (for the types where it ends the walk) when the response
+// tells neither a total nor a has-more flag.
+func (s *walk) stop(ctx context.Context, pos position, resp *Response) (bool, error) {
 	p := s.p
 	recs := len(resp.Records)
 	if recs == 0 {
-		return next, true, nil
+		return true, nil
 	}
 	s.count += recs
-
-	known := false // the response says whether more records follow
-	if v, ok := p.hasMore.get(resp); ok && v != nil {
-		more, err := toBool(v)
-		if err != nil {
-			return next, true, fmt.Errorf("has_more_path: %w", err)
-		}
-		if !more {
-			return next, true, nil
-		}
-		known = true
+	more, known, err := readFlag(ctx, "has_more_path", p.hasMore, resp)
+	if err != nil || (known && !more) {
+		return true, err
 	}
-	s.total, s.totalPages = -1, -1
-	if v, ok := p.total.get(resp); ok && v != nil {
-		if s.total, err = toInt(v); err != nil {
-			return next, true, fmt.Errorf("total_path: %w", err)
-		}
-		if s.total < 0 { // some APIs say -1 for "not counted"
-			s.total = -1
-		} else {
-			known = true
-		}
+	if s.total, err = readCount(ctx, "total_path", p.total, resp); err != nil {
+		return true, err
 	}
-	if v, ok := p.totalPages.get(resp); ok && v != nil {
-		if s.totalPages, err = toInt(v); err != nil {
-			return next, true, fmt.Errorf("total_pages_path: %w", err)
-		}
-		if s.totalPages < 0 { // some APIs say -1 for "not counted"
-			s.totalPages = -1
-		} else {
-			known = true
-		}
+	if s.totalPages, err = readCount(ctx, "total_pages_path", p.totalPages, resp); err != nil {
+		return true, err
 	}
+	known = known || s.total >= 0 || s.totalPages >= 0
 	if (s.total >= 0 && s.count >= s.total) || (s.totalPages >= 0 && pos.n >= s.totalPages) {
-		return next, true, nil
+		return true, nil
 	}
-	if !known && p.size > 0 && recs < p.size &&
-		(p.typ == OffsetLimit || p.typ == PageNumber || (p.typ == CursorLimit && p.fromLast)) {
-		return next, true, nil
-	}
+	short := p.size > 0 && recs < p.size && p.def.strategy.shortPageEnds(p)
+	return !known && short, nil
+}
 
-	next = position{n: pos.n + 1}
-	switch p.typ {
-	case OffsetLimit:
-		next.index = pos.index + recs
-	case PageNumber:
-		next.index = pos.index + 1
-	case CursorLimit:
-		var v any
-		if p.fromLast {
-			// A last record without the cursor field is a mapping mistake,
-			// not the end of the listing: stopping would lose records.
-			var ok bool
-			if v, ok = p.cursorPath.Get(resp.Records[recs-1]); !ok || v == nil {
-				return next, true, fmt.Errorf("cursor_path: no %s in the last record", p.cursorPath)
-			}
-		} else {
-			v, _ = p.cursorPath.Get(resp.Body)
-		}
-		if next.cursor, err = toCursor(v); err != nil {
-			return next, true, fmt.Errorf("cursor_path: %w", err)
-		}
-		if next.cursor == "" {
-			return next, true, nil
-		}
-		if _, dup := s.seen[next.cursor]; dup {
-			if p.fromLast {
-				// The ids only grow along a last-id walk: a last id seen
-				// before means this page repeats an earlier one.
-				return next, true, errRepeatedPage
-			}
-			return next, true, ErrCursorLoop
-		}
-		s.seen[next.cursor] = struct{}{}
-	case LinkHeader, NextURL:
-		var raw string
-		if p.typ == LinkHeader {
-			if raw, err = nextLink(resp.Header); err != nil {
-				return next, true, err
-			}
-		} else {
-			v, _ := p.nextURL.Get(resp.Body)
-			var isStr bool
-			if raw, isStr = v.(string); !isStr && v != nil {
-				return next, true, fmt.Errorf("next_url_path: want a string, got %s", describe(v))
-			}
-		}
-		if raw == "" {
-			return next, true, nil
-		}
-		ref, err := url.Parse(raw)
-		if err != nil {
-			return next, true, errors.New("next link is not a URL")
-		}
-		next.url = req.URL.ResolveReference(ref)
-		if !sameOrigin(next.url, s.first.URL) {
-			return next, true, fmt.Errorf("%w: %s://%s (first request: %s://%s)",
-				ErrCrossOrigin, next.url.Scheme, next.url.Host, s.first.URL.Scheme, s.first.URL.Host)
-		}
-		s.seen[req.URL.String()] = struct{}{}
-		key := next.url.String()
-		if _, dup := s.seen[key]; dup {
-			return next, true, fmt.Errorf("%w: %s", ErrCursorLoop, redactURL(next.url))
-		}
-		s.seen[key] = struct{}{}
-	default: // None
-		return next, true, nil
+// readFlag reads the has-more flag at src; known is false when absent.
+func readFlag(ctx context.Context, key string, src source, resp *Response) (more, known bool, err error) {
+	v, ok, err := src.get(ctx, resp)
+	if err != nil {
+		return false, false, fmt.Errorf("%s: %w", key, err)
 	}
-	return next, false, nil
+	if !ok || v == nil {
+		return false, false, nil
+	}
+	if more, err = toBool(v); err != nil {
+		return false, false, fmt.Errorf("%s: %w", key, err)
+	}
+	return more, true, nil
+}
+
+// readCount reads a count at src: -1 when absent or negative (some APIs
+// say -1 for "not counted").
+func readCount(ctx context.Context, key string, src source, resp *Response) (int, error) {
+	v, ok, err := src.get(ctx, resp)
+	if err != nil {
+		return -1, fmt.Errorf("%s: %w", key, err)
+	}
+	if !ok || v == nil {
+		return -1, nil
+	}
+	n, err := toInt(v)
+	if err != nil {
+		return -1, fmt.Errorf("%s: %w", key, err)
+	}
+	return max(n, -1), nil
 }
 
 // fillAhead requests, concurrently, the pages after next that the latest
 // total says exist, keeping up to s.prefetch requests in flight.
 func (s *walk) fillAhead(ctx context.Context, next position) {
 	p := s.p
-	if s.prefetch < 2 || (p.typ != OffsetLimit && p.typ != PageNumber) {
+	step := p.def.strategy.step(p)
+	if s.prefetch < 2 || step == 0 {
 		return
-	}
-	step := 1
-	if p.typ == OffsetLimit {
-		if p.size == 0 {
-			return
-		}
-		step = p.size
 	}
 	// exists reports whether the total says page pos is within the listing,
 	// assuming full pages; false when no total is known.

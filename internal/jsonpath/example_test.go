@@ -37,3 +37,13 @@ func Example() {
 	// work@example.com true
 	// jsonpath: unterminated '[' at offset 6 in "emails[0"
 }
+
+// ExampleCheck shows an expression refused because its cost would grow
+// faster than the document, with the offset of the problem.
+func ExampleCheck() {
+	fmt.Println(jsonpath.Check("$..users"))
+	fmt.Println(jsonpath.Check("$..*..*"))
+	// Output:
+	// <nil>
+	// jsonpath: more than one recursive descent '..' (the first is at offset 1): the work would grow faster than the document at offset 4 in "$..*..*"
+}

@@ -14,8 +14,16 @@
 //     a["x.y"], a['x.y']). A leading "$" or "$." is allowed. A dot key may
 //     hold any byte except whitespace and . [ ] * ? ( ) @ , : $ = < > ! & | '
 //     " \ — so attributes.first-name is simple.
+//   - Recursive descent, prefix..rest ($..id, data..users[*]): the simple
+//     prefix selects a node, and rest is applied to it and to every node
+//     below it, in document order (object keys sorted). This package walks
+//     the document itself, in time linear in its size, within a work
+//     budget ([MaxVisits], [MaxDescentDepth]) and checking the context
+//     ([Path.Eval]). An expression may hold one ".." only, outside filters,
+//     after a simple prefix: [Check] and [Compile] refuse the others, whose
+//     cost grows faster than the document.
 //   - Anything else (wildcards [*] and .*, filters [?(@.primary==true)],
-//     recursive descent .., slices [1:3], unions [0,1]) is a general
+//     slices [1:3], unions [0,1]) is a general
 //     JSONPath expression, compiled once by github.com/PaesslerAG/jsonpath
 //     and evaluated by it. A general expression without a leading "$" gets
 //     one ("emails[*].value" means "$.emails[*].value"). Dot keys outside
@@ -56,6 +64,7 @@ type Path struct {
 	expr  string
 	steps []Step
 	eval  gval.Evaluable // non-nil for general expressions
+	desc  *descent       // non-nil for expressions with a recursive descent
 }
 
 // Step is one step of a simple path: a map key, or an array index when
@@ -79,7 +88,7 @@ func (e *SyntaxError) Error() string {
 }
 
 // Compile parses expr. A failure is a *SyntaxError naming the byte offset of
-// the problem.
+// the problem. Compile refuses the expressions [Check] refuses.
 func Compile(expr string) (*Path, error) {
 	steps, err := parseSimple(expr)
 	if err == nil {
@@ -87,6 +96,17 @@ func Compile(expr string) (*Path, error) {
 	}
 	if err != errGeneral {
 		return nil, err
+	}
+	offs, nested := descents(expr)
+	if err := checkDescents(expr, offs, nested); err != nil {
+		return nil, err
+	}
+	if len(offs) == 1 {
+		d, err := compileDescent(expr, offs[0])
+		if err != nil {
+			return nil, err
+		}
+		return &Path{expr: expr, desc: d}, nil
 	}
 	eval, err := compileGeneral(expr)
 	if err != nil {
@@ -115,7 +135,7 @@ func (p *Path) String() string {
 
 // Simple reports whether p is a simple path, evaluated without the general
 // JSONPath engine.
-func (p *Path) Simple() bool { return p == nil || p.eval == nil }
+func (p *Path) Simple() bool { return p == nil || (p.eval == nil && p.desc == nil) }
 
 // Keys returns the steps of a simple path (nil for the document itself and
 // for general expressions). The caller must not modify the result.
@@ -150,8 +170,9 @@ func (p *Path) Get(doc any) (v any, ok bool) {
 	if p == nil {
 		return doc, true
 	}
-	if p.eval != nil {
-		return p.getGeneral(doc)
+	if p.eval != nil || p.desc != nil {
+		v, ok, _ := p.Eval(context.Background(), doc)
+		return v, ok
 	}
 	v = doc
 	for i := range p.steps {
@@ -192,7 +213,7 @@ func (p *Path) Get(doc any) (v any, ok bool) {
 // matches, returns the first match. For a simple path it is Get.
 func (p *Path) First(doc any) (v any, ok bool) {
 	v, ok = p.Get(doc)
-	if ok && p != nil && p.eval != nil {
+	if ok && !p.Simple() {
 		if list, isList := v.([]any); isList {
 			if len(list) == 0 {
 				return nil, false
@@ -203,7 +224,29 @@ func (p *Path) First(doc any) (v any, ok bool) {
 	return v, ok
 }
 
-func (p *Path) getGeneral(doc any) (v any, ok bool) {
+// Eval is Get with a context and an error: it returns ctx's error when ctx
+// is done during a recursive descent, and an error wrapping [ErrBudget]
+// when the descent would visit more than [MaxVisits] nodes or go deeper
+// than [MaxDescentDepth]. Otherwise it returns what Get returns, with a nil
+// error. A recursive descent "$..key" yields a []any of the matches in
+// document order (object keys sorted).
+func (p *Path) Eval(ctx context.Context, doc any) (v any, ok bool, err error) {
+	switch {
+	case p.Simple():
+		v, ok = p.Get(doc)
+		return v, ok, nil
+	case p.desc != nil:
+		list, err := p.desc.eval(ctx, doc)
+		if err != nil || len(list) == 0 {
+			return nil, false, err
+		}
+		return list, true, nil
+	}
+	v, ok = p.getGeneral(ctx, doc)
+	return v, ok, nil
+}
+
+func (p *Path) getGeneral(ctx context.Context, doc any) (v any, ok bool) {
 	defer func() {
 		// The general engine is third-party code: a panic on a strange
 		// document must not take the caller down.
@@ -211,7 +254,7 @@ func (p *Path) getGeneral(doc any) (v any, ok bool) {
 			v, ok = nil, false
 		}
 	}()
-	v, err := p.eval(context.Background(), doc)
+	v, err := p.eval(ctx, doc)
 	if err != nil {
 		return nil, false
 	}
