@@ -228,79 +228,33 @@ func (c *Connector) limiter() *rate.Limiter {
 	return transport.NewLimiter(rl.Requests, per, rl.Burst)
 }
 
-// authenticator builds the template's authenticator from the settings.
+// authenticator builds the template's authenticator from the settings (the
+// auth method's row of [auth.Methods]); token and login requests go through
+// tokenClient.
 func (c *Connector) authenticator(vals map[string]string, tokenClient *http.Client) (auth.Authenticator, error) {
-	a := c.tmpl.Auth
-	switch a.Method {
-	case AuthNone, "":
-		return auth.None{}, nil
-	case AuthAPIKey:
-		return auth.APIKey{Key: auth.Secret(vals["api_key"]), TokenType: a.TokenType, Header: a.Header, QueryParam: a.QueryParam}, nil
-	case AuthBasic:
-		return auth.Basic{Username: vals["username"], Password: auth.Secret(vals["password"])}, nil
-	case AuthOAuth2:
-		tu, err := c.authURL("auth.token_url", a.TokenURL, vals)
-		if err != nil {
-			return nil, err
-		}
-		cfg := auth.OAuth2Config{
-			GrantType:    auth.GrantType(a.GrantType),
-			TokenURL:     tu,
-			ClientID:     vals["client_id"],
-			ClientSecret: auth.Secret(vals["client_secret"]),
-			Scopes:       strings.Fields(expandString(a.Scope, vals)),
-			ClientAuth:   auth.ClientAuth(a.ClientAuth),
-			Header:       a.Header,
-			TokenType:    a.TokenType,
-		}
-		if cfg.Header == "" && cfg.TokenType != "" {
-			// token_type alone forces the Authorization prefix.
-			cfg.Header = "Authorization"
-		}
-		switch cfg.GrantType {
-		case auth.GrantPassword:
-			cfg.Username, cfg.Password = vals["username"], auth.Secret(vals["password"])
-		case auth.GrantRefreshToken:
-			cfg.RefreshToken = auth.Secret(vals["refresh_token"])
-		}
-		o, err := auth.NewOAuth2(cfg, tokenClient)
-		if err != nil {
-			return nil, fmt.Errorf("auth: %w", err)
-		}
-		return o, nil
-	case AuthSession:
-		lu, err := c.authURL("auth.login_url", a.LoginURL, vals)
-		if err != nil {
-			return nil, err
-		}
-		values := map[string]auth.Secret{}
-		for _, n := range valuePlaceholders(map[string]any(a.LoginBody)) {
-			values[n] = auth.Secret(vals[n])
-		}
-		exp, _ := parseDuration(a.ExpiresIn)
-		s, err := auth.NewSession(auth.SessionConfig{
-			LoginURL: lu, Method: a.LoginMethod, Body: a.LoginBody, Values: values,
-			Format: a.LoginFormat, TokenPath: a.TokenPath, Header: a.Header,
-			TokenType: a.TokenType, ExpiresIn: exp,
-		}, tokenClient)
-		if err != nil {
-			return nil, fmt.Errorf("auth: %w", err)
-		}
-		return s, nil
+	a, err := c.tmpl.Auth.Build(auth.Env{
+		Setting: func(name string) string { return vals[name] },
+		URL: func(tmpl string) (string, error) {
+			u, err := expandURL(tmpl, vals)
+			if err != nil {
+				return "", err
+			}
+			if err := transport.CheckURL(u); err != nil {
+				return "", err
+			}
+			return u.String(), nil
+		},
+		Expand: func(s string) string { return expandString(s, vals) },
+		Client: tokenClient,
+	})
+	var se *auth.SpecError
+	switch {
+	case errors.As(err, &se):
+		return nil, fmt.Errorf("auth.%s: %w", se.Key, se.Err)
+	case err != nil:
+		return nil, fmt.Errorf("auth: %w", err)
 	}
-	return nil, fmt.Errorf("auth.method: unknown method %q", a.Method)
-}
-
-// authURL fills and checks a token or login URL.
-func (c *Connector) authURL(path, tmpl string, vals map[string]string) (string, error) {
-	u, err := expandURL(tmpl, vals)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	if err := transport.CheckURL(u); err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	return u.String(), nil
+	return a, nil
 }
 
 // Name returns the connector's instance name.
