@@ -145,7 +145,7 @@ func TestSpecValidate(t *testing.T) {
 			if err == nil {
 				t.Fatal("Validate: nil error")
 			}
-			if keys := specErrorKeys(t, err);  !slices.Equal(keys, tt.keys) {
+			if keys := specErrorKeys(t, err); !slices.Equal(keys, tt.keys) {
 				t.Errorf("error keys = %v, want %v (%v)", keys, tt.keys, err)
 			}
 			if !strings.Contains(err.Error(), tt.msg) {
