@@ -1,9 +1,7 @@
 package connector
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -64,12 +62,9 @@ var bufPool = sync.Pool{New: func() any { return new([]byte) }}
 // maxPooledBuffer is the largest buffer kept for reuse.
 const maxPooledBuffer = 4 << 20
 
-// decode reads and decodes one page; see decodePage for the contract.
+// decode reads and decodes one page (see decode.go for the contract): by
+// projection when it can, fully otherwise.
 func (d *pageDecoder) decode(body io.Reader, limit int64, keepRaw bool) (decodedPage, error) {
-	if d.proj == nil {
-		return decodePage(body, limit, d.records, keepRaw)
-	}
-	var page decodedPage
 	var data []byte
 	if !keepRaw {
 		// Decoded values never alias the buffer: it can be reused.
@@ -83,43 +78,47 @@ func (d *pageDecoder) decode(body io.Reader, limit int64, keepRaw bool) (decoded
 		}()
 	}
 	data, err := readCapped(body, data, limit+1)
-	n := int64(len(data))
-	page.Size = n
+	page := decodedPage{Size: int64(len(data))}
 	if err != nil {
-		return page, &bodyReadError{n, err} // fetch retries the page
+		return page, &bodyReadError{page.Size, err} // fetch retries the page
 	}
-	if n > limit {
+	if page.Size > limit {
 		return page, fmt.Errorf("%w: more than %d bytes (WithMaxBodyBytes)", errBodyTooLarge, limit)
 	}
-	p, err := d.proj.Decode(data, keepRaw)
-	if err != nil {
-		var se *jsonscan.SyntaxError
-		switch {
-		case len(bytes.TrimLeft(data, " \t\r\n")) == 0:
-			return page, fmt.Errorf("empty response body (byte offset %d), want JSON", n)
-		case errors.Is(err, jsonscan.ErrTruncated):
-			return page, fmt.Errorf("truncated JSON: body ended at byte offset %d", n)
-		case errors.Is(err, jsonscan.ErrTrailingData):
-			return page, err
-		case errors.As(err, &se):
-			return page, fmt.Errorf("invalid JSON at byte offset %d: %w", se.Offset, err)
-		}
-		return page, err
+	if d.proj == nil {
+		return d.full(page, data, keepRaw)
 	}
-	if !p.Found || p.Kind != "" {
+	p, err := d.proj.Decode(data, keepRaw)
+	switch {
+	case err != nil:
+		return page, decodeError(data, err)
+	case !p.Found || p.Kind != "":
 		// The records are missing or not an array: decode fully for the
 		// error naming what the page holds.
-		doc, derr := jsonscan.Decode(data)
-		if derr != nil {
-			return page, derr
-		}
-		page.Body = doc // as decodePage: response.success_path is read on it
-		_, err := extractRecords(doc, d.records)
-		return page, err
+		return d.full(page, data, false)
 	}
 	page.Body, page.Records = p.Doc, p.Records
 	if keepRaw && len(p.Raw) > 0 {
 		page.Raw = p.Raw
+	}
+	return page, nil
+}
+
+// full decodes data completely into page. page.Body is set even when the
+// records are missing (response.success_path is read on it).
+func (d *pageDecoder) full(page decodedPage, data []byte, keepRaw bool) (decodedPage, error) {
+	doc, err := jsonscan.Decode(data)
+	if err != nil {
+		return page, decodeError(data, err)
+	}
+	page.Body = doc
+	if page.Records, err = extractRecords(doc, d.records); err != nil {
+		return page, err
+	}
+	if keepRaw {
+		if page.Raw, err = rawRecords(data, d.records, page.Records); err != nil {
+			return page, err
+		}
 	}
 	return page, nil
 }
