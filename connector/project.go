@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/saasconnect/saasconnect/filter"
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
 	"github.com/saasconnect/saasconnect/internal/jsonscan"
 	"github.com/saasconnect/saasconnect/paginate"
@@ -195,37 +196,48 @@ func readCapped(r io.Reader, buf []byte, max int64) ([]byte, error) {
 	return buf, nil
 }
 
-// projectionPaths lists the body paths the connector reads besides the
-// records: record paths (mapping with fallbacks, filters, a "$last" cursor)
-// and document paths (pagination, response.success_path and
-// error_message_path). Header sources are not body paths. A path read on
-// page bodies or records that is missing here reads as absent: every new
-// one must be added (the connector's tests run with projection).
-func (c *Connector) projectionPaths() (rec, doc []*jsonpath.Path) {
-	rec = append(rec, c.mapper.Paths()...)
-	doc = append(doc, c.success, c.errMessage)
-	compile := func(expr string) *jsonpath.Path {
-		if expr == "" || strings.HasPrefix(expr, "header:") {
-			return nil
-		}
-		p, err := jsonpath.Compile(expr)
-		if err != nil {
-			return jsonpath.MustCompile("$..*") // unreachable (Validate); forces full decoding
-		}
-		return p
-	}
-	for _, f := range c.tmpl.Filters {
-		rec = append(rec, compile(f.Field))
-	}
-	pg := c.tmpl.Pagination
-	if rest, ok := strings.CutPrefix(pg.CursorPath, "$last"); ok && (rest == "" || rest[0] == '.' || rest[0] == '[') {
-		if rest = strings.TrimPrefix(rest, "."); rest == "" {
-			rest = "$"
-		}
-		rec = append(rec, compile(rest))
-	} else {
-		doc = append(doc, compile(pg.CursorPath))
-	}
-	doc = append(doc, compile(pg.NextURLPath), compile(pg.TotalPath), compile(pg.TotalPagesPath), compile(pg.HasMorePath))
+// bodyPaths lists the body paths a listing reads besides its records, as
+// written: rec in each record (mapping with fallbacks and last activity,
+// filters, a "$last" cursor), doc in the page document (pagination,
+// response.success_path and error_message_path). Each block says what it
+// reads; a path missing here would read as absent under projection, which
+// TestBodyPathsCoverTemplate guards.
+func bodyPaths(l listing) (rec, doc []string) {
+	rec = append(rec, l.mapping.RecordPaths()...)
+	rec = append(rec, filter.RecordPaths(l.filters...)...)
+	pdoc, prec := l.pagination.BodyPaths()
+	rec = append(rec, prec...)
+	doc = append(doc, pdoc...)
+	doc = append(doc, l.response.docPaths()...)
 	return rec, doc
+}
+
+// docPaths returns the page-document paths r reads besides the records
+// path: success_path and error_message_path, when set.
+func (r ResponseSpec) docPaths() []string {
+	var out []string
+	for _, p := range []string{r.SuccessPath, r.ErrorMessagePath} {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// projectionPaths compiles bodyPaths(l) for the page decoder. A path that
+// does not compile (Validate rejects it) forces full decoding.
+func projectionPaths(l listing) (rec, doc []*jsonpath.Path) {
+	compile := func(exprs []string) []*jsonpath.Path {
+		out := make([]*jsonpath.Path, 0, len(exprs))
+		for _, e := range exprs {
+			p, err := jsonpath.Compile(e)
+			if err != nil {
+				p = jsonpath.MustCompile("$..*")
+			}
+			out = append(out, p)
+		}
+		return out
+	}
+	r, d := bodyPaths(l)
+	return compile(r), compile(d)
 }
