@@ -43,7 +43,8 @@
 // OAuth2 error invalid_client, invalid_grant or unauthorized_client). Invalid
 // configurations are reported by NewOAuth2, NewSession and the Validate
 // methods as [*ConfigError]s naming the field. No error message of this
-// package contains a secret.//
+// package contains a secret.
+//
 // # Templates and the method table
 //
 // A connector template's auth block is a [Spec]: a method name and the keys
@@ -71,6 +72,8 @@
 // Only a method that needs a key no method has yet also adds that field,
 // with its JSON tag, to [Spec] in auth/spec.go. Nothing else changes:
 // template validation, the settings a template asks for, connector
-// construction and the command's listings all follow the table.
-// methods_test.go registers a toy method this way.
+// construction and the command's listings all follow the table. (Template
+// authors learn of the method from the repository's template reference,
+// which documents each method's keys.) methods_test.go registers a toy
+// method this way.
 package auth
