@@ -149,7 +149,7 @@ func (s Spec) Validate() error {
 			}
 			continue
 		}
-		if err := k.check(s.String(k.Name)); err != nil {
+		if err := k.check(s.Value(k.Name)); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -201,9 +201,9 @@ func (s Spec) Label() string {
 	return string(m.Name)
 }
 
-// String returns the value of the string-valued key named key, and "" for
+// Value returns the value of the string-valued key named key, and "" for
 // an unset, unknown or non-string key.
-func (s Spec) String(key string) string {
+func (s Spec) Value(key string) string {
 	i, ok := specKeys()[key]
 	if !ok {
 		return ""

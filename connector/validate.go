@@ -123,7 +123,7 @@ func (v *validator) auth() {
 		return
 	}
 	for _, k := range m.Keys {
-		if u := a.String(k.Name); k.Kind == auth.KindURL && u != "" {
+		if u := a.Value(k.Name); k.Kind == auth.KindURL && u != "" {
 			v.url("auth."+k.Name, u)
 		}
 	}
@@ -245,7 +245,7 @@ func (v *validator) placeholders() {
 		check("request.body", valuePlaceholders(map[string]any(t.Request.Body)))
 	}
 	for _, k := range authTemplateKeys() {
-		check("auth."+k, placeholders(t.Auth.String(k)))
+		check("auth."+k, placeholders(t.Auth.Value(k)))
 	}
 	for i, s := range t.Declared {
 		check(fmt.Sprintf("settings[%d].default", i), placeholders(s.Default))
