@@ -49,4 +49,36 @@
 // configurations are reported by NewOAuth2, NewSession and the Validate
 // methods as [*ConfigError]s naming the field. No error message of this
 // package contains a secret.
+//
+// # Templates and the method table
+//
+// A connector template's auth block is a [Spec]: a method name and the keys
+// that method uses, as JSON. [Methods] is the table of methods (none,
+// api_key, basic, oauth2, session); each row ([MethodInfo]) lists every key
+// its method uses ([Key]: JSON name, [KeyKind], required, allowed values),
+// the settings it implies ([Setting]), its rules across keys, its
+// constructor and its label. [Spec.Validate], [Spec.Settings], [Spec.Build]
+// and [Spec.Label] only read the table, and so do the connector package
+// and the saasconnect command.
+//
+// # Adding an auth method
+//
+// A new method is one file plus one table row:
+//
+//  1. Write auth/method_<name>.go holding the Authenticator (unless an
+//     existing one fits) and its row, var <name>Method = MethodInfo{...}:
+//     Name (the template's auth.method), Doc, Keys (every Spec key the
+//     method reads, with Required and Missing, or Enum and Invalid), Settings
+//     (the secrets it reads through Env.Setting), Check (rules involving
+//     several keys, if any), Build (from Spec and [Env] to an Authenticator)
+//     and Label (if the name alone says too little).
+//  2. Add <name>Method to the methods table in auth/methods.go.
+//
+// Only a method that needs a key no method has yet also adds that field,
+// with its JSON tag, to [Spec] in auth/spec.go. Nothing else changes:
+// template validation, the settings a template asks for, connector
+// construction and the command's listings all follow the table. (Template
+// authors learn of the method from the repository's template reference,
+// which documents each method's keys.) methods_test.go registers a toy
+// method this way.
 package auth

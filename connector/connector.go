@@ -84,80 +84,126 @@ func New(t Template, name string, s Settings, opts ...Option) (*Connector, error
 	return c, nil
 }
 
-// compile builds the HTTP stack and compiles paths, mapping and filters.
+// compile builds the connector from the template and the resolved
+// settings, phase by phase: the first request, the HTTP stack with its
+// authenticator, the response paths and page decoder, the mapping, the
+// filters and the activity classifier.
 func (c *Connector) compile(r resolved) error {
-	t, o, vals := c.tmpl, c.opts, r.values
+	t, l := c.tmpl, c.tmpl.users()
 	c.retryOn = slices.Clone(t.RetryOn)
 	var params []string
 	if t.Auth.QueryParam != "" {
 		params = append(params, t.Auth.QueryParam)
 	}
 	c.redact = transport.NewRedactor(params, r.secrets...)
+	var err error
+	if c.first, err = compileRequest(l.request, r.values); err != nil {
+		return err
+	}
+	c.walker = &paginate.Walker{Config: l.pagination, Fetch: c.fetch, Prefetch: c.opts.prefetch}
+	if err := c.compileHTTP(r.values); err != nil {
+		return err
+	}
+	// Validate compiled the rest already: these cannot fail.
+	if c.mapper, err = mapping.Compile(l.mapping); err != nil {
+		return err
+	}
+	if c.pred, err = compileFilters(l.filters); err != nil {
+		return err
+	}
+	if err := c.compileResponse(l); err != nil {
+		return err
+	}
+	c.compileActivity()
+	return nil
+}
 
-	// The first request.
-	u, err := expandURL(t.Request.UsersURL, vals)
+// listing is one listing a template declares: its first request, paging,
+// response, filters and mapping. A template declares one today, the users
+// listing; the compile phases work on a listing so that listings of the
+// same shape can follow.
+type listing struct {
+	request    RequestSpec
+	pagination paginate.Config
+	response   ResponseSpec
+	filters    []filter.Condition
+	mapping    mapping.Spec
+}
+
+// users returns t's users listing.
+func (t Template) users() listing {
+	return listing{request: t.Request, pagination: t.Pagination, response: t.Response, filters: t.Filters, mapping: mappingSpec(t)}
+}
+
+// compileRequest builds a listing's first request from its request block,
+// filling placeholders from vals.
+func compileRequest(req RequestSpec, vals map[string]string) (paginate.Request, error) {
+	u, err := expandURL(req.UsersURL, vals)
 	if err != nil {
-		return fmt.Errorf("request.users_url: %w", err)
+		return paginate.Request{}, fmt.Errorf("request.users_url: %w", err)
 	}
 	if err := transport.CheckURL(u); err != nil {
-		return fmt.Errorf("request.users_url: %w", err)
+		return paginate.Request{}, fmt.Errorf("request.users_url: %w", err)
 	}
-	if len(t.Request.Query) > 0 {
+	if len(req.Query) > 0 {
 		q := u.Query()
-		for _, k := range sortedKeys(t.Request.Query) {
-			q.Set(k, expandString(t.Request.Query[k], vals))
+		for _, k := range sortedKeys(req.Query) {
+			q.Set(k, expandString(req.Query[k], vals))
 		}
 		u.RawQuery = q.Encode()
 	}
 	h := http.Header{}
 	h.Set("Accept", "application/json")
 	h.Set("User-Agent", "saasconnect")
-	for _, k := range sortedKeys(t.Request.Headers) {
-		h.Set(k, expandString(t.Request.Headers[k], vals))
+	for _, k := range sortedKeys(req.Headers) {
+		h.Set(k, expandString(req.Headers[k], vals))
 	}
 	var body map[string]any
-	if t.Request.Body != nil {
-		body = expandValue(t.Request.Body, vals).(map[string]any)
+	if req.Body != nil {
+		body = expandValue(req.Body, vals).(map[string]any)
 	}
-	method := strings.ToUpper(t.Request.Method)
+	method := strings.ToUpper(req.Method)
 	if method == "" {
 		method = http.MethodGet
 	}
-	c.first = paginate.Request{Method: method, URL: u, Header: h, Body: body}
-	c.walker = &paginate.Walker{Config: t.Pagination, Fetch: c.fetch, Prefetch: o.prefetch}
+	return paginate.Request{Method: method, URL: u, Header: h, Body: body}, nil
+}
 
-	// The HTTP stack: retry( rate limit( auth( observe( base ) ) ) ).
+// compileHTTP builds the HTTP stack, retry( rate limit( auth( observe(
+// base ) ) ) ), with the template's authenticator; requests may not be
+// redirected off the first request's origin.
+func (c *Connector) compileHTTP(vals map[string]string) error {
+	o := c.opts
 	var baseRT http.RoundTripper
 	if o.client != nil {
 		baseRT = o.client.Transport
 	}
-	baseRT, err = transport.Base(baseRT, vals[CAFileSetting])
+	baseRT, err := transport.Base(baseRT, vals[CAFileSetting])
 	if err != nil {
 		return err
 	}
-	var limiter = c.limiter()
-	policy := transport.Policy{
+	limiter := c.limiter()
+	c.policy = transport.Policy{
 		MaxAttempts: o.retry.MaxAttempts,
 		MinWait:     o.retry.MinWait,
 		MaxWait:     o.retry.MaxWait,
 		RetryOn:     c.retryOn,
 		Timeout:     o.timeout,
 	}
-	c.policy = policy
 	stack := func(inner http.RoundTripper) http.RoundTripper {
 		return &transport.Retry{
-			Policy: policy, Logger: o.logger, Redactor: c.redact,
+			Policy: c.policy, Logger: o.logger, Redactor: c.redact,
 			Base: &transport.RateLimit{Limiter: limiter, Base: inner, Logger: o.logger, Redactor: c.redact},
 		}
 	}
 	// Token and login requests: retried and rate limited, not authenticated,
 	// and free to go to another origin (identity providers).
 	tokenClient := &http.Client{Transport: stack(&transport.Observe{Base: baseRT, Logger: o.logger, Redactor: c.redact})}
-	authn, err := c.authenticator(vals, tokenClient)
+	authn, err := c.compileAuth(vals, tokenClient)
 	if err != nil {
 		return err
 	}
-	origin := transport.Origin(u)
+	origin := transport.Origin(c.first.URL)
 	c.client = &http.Client{
 		Transport: stack(&auth.Transport{Auth: authn, Base: &transport.Observe{Base: baseRT, Origin: origin, Logger: o.logger, Redactor: c.redact}}),
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
@@ -170,40 +216,49 @@ func (c *Connector) compile(r resolved) error {
 			return nil
 		},
 	}
+	return nil
+}
 
-	// Records, mapping, filters, activity (Validate compiled them already;
-	// these cannot fail).
-	if c.records, err = jsonpath.Compile(t.Response.RecordsPath); err != nil {
+// compileResponse compiles a listing's response paths and the page decoder
+// that keeps every body path the listing reads (bodyPaths).
+func (c *Connector) compileResponse(l listing) error {
+	var err error
+	if c.records, err = jsonpath.Compile(l.response.RecordsPath); err != nil {
 		return fmt.Errorf("response.records_path: %w", err)
 	}
-	if t.Response.SuccessPath != "" {
-		if c.success, err = jsonpath.Compile(t.Response.SuccessPath); err != nil {
+	if l.response.SuccessPath != "" {
+		if c.success, err = jsonpath.Compile(l.response.SuccessPath); err != nil {
 			return fmt.Errorf("response.success_path: %w", err)
 		}
 	}
-	if t.Response.ErrorMessagePath != "" {
-		if c.errMessage, err = jsonpath.Compile(t.Response.ErrorMessagePath); err != nil {
+	if l.response.ErrorMessagePath != "" {
+		if c.errMessage, err = jsonpath.Compile(l.response.ErrorMessagePath); err != nil {
 			return fmt.Errorf("response.error_message_path: %w", err)
 		}
 	}
-	if c.mapper, err = mapping.Compile(mappingSpec(c.tmpl)); err != nil {
-		return err
-	}
-	if len(t.Filters) > 0 {
-		if c.pred, err = filter.Compile(t.Filters...); err != nil {
-			return err
-		}
-	}
-	rec, doc := c.projectionPaths()
+	rec, doc := projectionPaths(l)
 	c.pages = newPageDecoder(c.records, rec, doc)
-	c.reported = c.mapper.ReportsActivity()
-	inactive, _ := activity.ParseInactiveAfter(t.Activity.InactiveAfter)
-	c.classifier = activity.Classifier{InactiveAfter: inactive, Now: o.now}
-	c.application = t.Activity.Application
-	if c.application == "" {
-		c.application = t.Name
-	}
 	return nil
+}
+
+// compileFilters compiles a listing's filters; nil keeps every record.
+func compileFilters(conds []filter.Condition) (filter.Predicate, error) {
+	if len(conds) == 0 {
+		return nil, nil
+	}
+	return filter.Compile(conds...)
+}
+
+// compileActivity sets up the activity classification of mapped users.
+func (c *Connector) compileActivity() {
+	a := c.tmpl.Activity
+	c.reported = c.mapper.ReportsActivity()
+	inactive, _ := activity.ParseInactiveAfter(a.InactiveAfter)
+	c.classifier = activity.Classifier{InactiveAfter: inactive, Now: c.opts.now}
+	c.application = a.Application
+	if c.application == "" {
+		c.application = c.tmpl.Name
+	}
 }
 
 // mappingSpec is the mapping part of t: response fields, fallbacks, status
@@ -228,79 +283,33 @@ func (c *Connector) limiter() *rate.Limiter {
 	return transport.NewLimiter(rl.Requests, per, rl.Burst)
 }
 
-// authenticator builds the template's authenticator from the settings.
-func (c *Connector) authenticator(vals map[string]string, tokenClient *http.Client) (auth.Authenticator, error) {
-	a := c.tmpl.Auth
-	switch a.Method {
-	case AuthNone, "":
-		return auth.None{}, nil
-	case AuthAPIKey:
-		return auth.APIKey{Key: auth.Secret(vals["api_key"]), TokenType: a.TokenType, Header: a.Header, QueryParam: a.QueryParam}, nil
-	case AuthBasic:
-		return auth.Basic{Username: vals["username"], Password: auth.Secret(vals["password"])}, nil
-	case AuthOAuth2:
-		tu, err := c.authURL("auth.token_url", a.TokenURL, vals)
-		if err != nil {
-			return nil, err
-		}
-		cfg := auth.OAuth2Config{
-			GrantType:    auth.GrantType(a.GrantType),
-			TokenURL:     tu,
-			ClientID:     vals["client_id"],
-			ClientSecret: auth.Secret(vals["client_secret"]),
-			Scopes:       strings.Fields(expandString(a.Scope, vals)),
-			ClientAuth:   auth.ClientAuth(a.ClientAuth),
-			Header:       a.Header,
-			TokenType:    a.TokenType,
-		}
-		if cfg.Header == "" && cfg.TokenType != "" {
-			// token_type alone forces the Authorization prefix.
-			cfg.Header = "Authorization"
-		}
-		switch cfg.GrantType {
-		case auth.GrantPassword:
-			cfg.Username, cfg.Password = vals["username"], auth.Secret(vals["password"])
-		case auth.GrantRefreshToken:
-			cfg.RefreshToken = auth.Secret(vals["refresh_token"])
-		}
-		o, err := auth.NewOAuth2(cfg, tokenClient)
-		if err != nil {
-			return nil, fmt.Errorf("auth: %w", err)
-		}
-		return o, nil
-	case AuthSession:
-		lu, err := c.authURL("auth.login_url", a.LoginURL, vals)
-		if err != nil {
-			return nil, err
-		}
-		values := map[string]auth.Secret{}
-		for _, n := range valuePlaceholders(map[string]any(a.LoginBody)) {
-			values[n] = auth.Secret(vals[n])
-		}
-		exp, _ := parseDuration(a.ExpiresIn)
-		s, err := auth.NewSession(auth.SessionConfig{
-			LoginURL: lu, Method: a.LoginMethod, Body: a.LoginBody, Values: values,
-			Format: a.LoginFormat, TokenPath: a.TokenPath, Header: a.Header,
-			TokenType: a.TokenType, ExpiresIn: exp,
-		}, tokenClient)
-		if err != nil {
-			return nil, fmt.Errorf("auth: %w", err)
-		}
-		return s, nil
+// compileAuth builds the template's authenticator from the settings (the
+// auth method's row of [auth.Methods]); token and login requests go through
+// tokenClient.
+func (c *Connector) compileAuth(vals map[string]string, tokenClient *http.Client) (auth.Authenticator, error) {
+	a, err := c.tmpl.Auth.Build(auth.Env{
+		Setting: func(name string) string { return vals[name] },
+		URL: func(tmpl string) (string, error) {
+			u, err := expandURL(tmpl, vals)
+			if err != nil {
+				return "", err
+			}
+			if err := transport.CheckURL(u); err != nil {
+				return "", err
+			}
+			return u.String(), nil
+		},
+		Expand: func(s string) string { return expandString(s, vals) },
+		Client: tokenClient,
+	})
+	var se *auth.SpecError
+	switch {
+	case errors.As(err, &se):
+		return nil, fmt.Errorf("auth.%s: %w", se.Key, se.Err)
+	case err != nil:
+		return nil, fmt.Errorf("auth: %w", err)
 	}
-	return nil, fmt.Errorf("auth.method: unknown method %q", a.Method)
-}
-
-// authURL fills and checks a token or login URL.
-func (c *Connector) authURL(path, tmpl string, vals map[string]string) (string, error) {
-	u, err := expandURL(tmpl, vals)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	if err := transport.CheckURL(u); err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	return u.String(), nil
+	return a, nil
 }
 
 // Name returns the connector's instance name.

@@ -10,16 +10,18 @@ import (
 	"strings"
 
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
+	"github.com/saasconnect/saasconnect/internal/jsonscan"
 )
 
-// This file is the page decoder: response body in, records out. Its contract
-// is deliberately narrow so a faster projection decoder can replace it:
+// This file and project.go are the page decoder: response body in, records
+// out. Its contract:
 //
-//	decodePage(body, limit, recordsPath, keepRaw) -> decodedPage | error
+//	pageDecoder.decode(body, limit, keepRaw) -> decodedPage | error
 //
 // It reads at most limit bytes (more is an error, never a truncation),
-// decodes the JSON with UseNumber, and extracts the records at recordsPath.
-// Errors carry the byte offset; the caller adds the method and redacted URL.
+// decodes the JSON as encoding/json with UseNumber would (by projection
+// when it can), and extracts the records at the records path. Errors carry
+// the byte offset (decodeError); the caller adds the method and redacted URL.
 
 // decodedPage is one decoded response body.
 type decodedPage struct {
@@ -72,90 +74,27 @@ func (e *bodyReadError) Error() string {
 
 func (e *bodyReadError) Unwrap() error { return e.err }
 
-// countingReader counts the bytes read through it and keeps the first read
-// error other than io.EOF.
-type countingReader struct {
-	r   io.Reader
-	n   int64
-	err error
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	if err != nil && err != io.EOF && c.err == nil {
-		c.err = err
-	}
-	return n, err
-}
-
-// decodePage reads and decodes one page. See the file comment.
+// decodePage reads and decodes one page completely (no projection): the
+// reference the projection decoder is tested against. See the file comment.
 func decodePage(body io.Reader, limit int64, recordsPath *jsonpath.Path, keepRaw bool) (decodedPage, error) {
-	cr := &countingReader{r: io.LimitReader(body, limit+1)}
-	var page decodedPage
-	var data []byte
-	var src io.Reader = cr
-	if keepRaw {
-		var err error
-		data, err = io.ReadAll(cr)
-		if err != nil {
-			return page, &bodyReadError{cr.n, err}
-		}
-		if cr.n > limit {
-			return page, fmt.Errorf("%w: more than %d bytes (WithMaxBodyBytes)", errBodyTooLarge, limit)
-		}
-		src = bytes.NewReader(data)
+	return (&pageDecoder{records: recordsPath}).decode(body, limit, keepRaw)
+}
+
+// decodeError is the one mapping from a JSON decoding error of data (a
+// whole body) to its message, with the byte offset.
+func decodeError(data []byte, err error) error {
+	var se *jsonscan.SyntaxError
+	switch n := len(data); {
+	case len(bytes.TrimLeft(data, " \t\r\n")) == 0:
+		return fmt.Errorf("empty response body (byte offset %d), want JSON", n)
+	case errors.Is(err, jsonscan.ErrTruncated):
+		return fmt.Errorf("truncated JSON: body ended at byte offset %d", n)
+	case errors.Is(err, jsonscan.ErrTrailingData):
+		return err
+	case errors.As(err, &se):
+		return fmt.Errorf("invalid JSON at byte offset %d: %w", se.Offset, err)
 	}
-	dec := json.NewDecoder(src)
-	dec.UseNumber()
-	var doc any
-	err := dec.Decode(&doc)
-	var trailing error
-	if err == nil {
-		// Only whitespace may follow the document.
-		off := dec.InputOffset()
-		if _, terr := dec.Token(); terr != io.EOF {
-			trailing = fmt.Errorf("unexpected data after the JSON document at byte offset %d", off)
-		}
-	}
-	page.Size = cr.n
-	if cr.err != nil {
-		return page, &bodyReadError{cr.n, cr.err}
-	}
-	if cr.n > limit {
-		return page, fmt.Errorf("%w: more than %d bytes (WithMaxBodyBytes)", errBodyTooLarge, limit)
-	}
-	if trailing != nil {
-		return page, trailing
-	}
-	if err != nil {
-		var se *json.SyntaxError
-		var ute *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			return page, fmt.Errorf("invalid JSON at byte offset %d: %w", se.Offset, err)
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			return page, fmt.Errorf("truncated JSON: body ended at byte offset %d", cr.n)
-		case errors.Is(err, io.EOF):
-			return page, fmt.Errorf("empty response body (byte offset %d), want JSON", cr.n)
-		case errors.As(err, &ute):
-			return page, fmt.Errorf("invalid JSON at byte offset %d: %w", ute.Offset, err)
-		}
-		return page, &bodyReadError{cr.n, err}
-	}
-	page.Body = doc
-	recs, err := extractRecords(doc, recordsPath)
-	if err != nil {
-		return page, err
-	}
-	page.Records = recs
-	if keepRaw {
-		page.Raw, err = rawRecords(data, recordsPath, recs)
-		if err != nil {
-			return page, err
-		}
-	}
-	return page, nil
+	return err
 }
 
 // extractRecords returns the records at p in doc. null means no records; a

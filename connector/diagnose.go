@@ -3,7 +3,6 @@ package connector
 import (
 	"context"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -12,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/saasconnect/saasconnect/auth"
+	"github.com/saasconnect/saasconnect/internal/jsonscan"
 	"github.com/saasconnect/saasconnect/internal/transport"
 	"github.com/saasconnect/saasconnect/paginate"
 )
@@ -113,7 +113,7 @@ func (c *Connector) explain(err error) error {
 	var cie x509.CertificateInvalidError
 	var te *auth.TokenError
 	var refused *transport.RefusedError
-	var syntax *json.SyntaxError
+	var syntax *jsonscan.SyntaxError
 	switch {
 	case errors.As(err, &te):
 		switch {

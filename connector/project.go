@@ -1,15 +1,14 @@
 package connector
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
 
+	"github.com/saasconnect/saasconnect/filter"
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
 	"github.com/saasconnect/saasconnect/internal/jsonscan"
 	"github.com/saasconnect/saasconnect/paginate"
@@ -64,12 +63,9 @@ var bufPool = sync.Pool{New: func() any { return new([]byte) }}
 // maxPooledBuffer is the largest buffer kept for reuse.
 const maxPooledBuffer = 4 << 20
 
-// decode reads and decodes one page; see decodePage for the contract.
+// decode reads and decodes one page (see decode.go for the contract): by
+// projection when it can, fully otherwise.
 func (d *pageDecoder) decode(body io.Reader, limit int64, keepRaw bool) (decodedPage, error) {
-	if d.proj == nil {
-		return decodePage(body, limit, d.records, keepRaw)
-	}
-	var page decodedPage
 	var data []byte
 	if !keepRaw {
 		// Decoded values never alias the buffer: it can be reused.
@@ -83,43 +79,47 @@ func (d *pageDecoder) decode(body io.Reader, limit int64, keepRaw bool) (decoded
 		}()
 	}
 	data, err := readCapped(body, data, limit+1)
-	n := int64(len(data))
-	page.Size = n
+	page := decodedPage{Size: int64(len(data))}
 	if err != nil {
-		return page, &bodyReadError{n, err} // fetch retries the page
+		return page, &bodyReadError{page.Size, err} // fetch retries the page
 	}
-	if n > limit {
+	if page.Size > limit {
 		return page, fmt.Errorf("%w: more than %d bytes (WithMaxBodyBytes)", errBodyTooLarge, limit)
 	}
-	p, err := d.proj.Decode(data, keepRaw)
-	if err != nil {
-		var se *jsonscan.SyntaxError
-		switch {
-		case len(bytes.TrimLeft(data, " \t\r\n")) == 0:
-			return page, fmt.Errorf("empty response body (byte offset %d), want JSON", n)
-		case errors.Is(err, jsonscan.ErrTruncated):
-			return page, fmt.Errorf("truncated JSON: body ended at byte offset %d", n)
-		case errors.Is(err, jsonscan.ErrTrailingData):
-			return page, err
-		case errors.As(err, &se):
-			return page, fmt.Errorf("invalid JSON at byte offset %d: %w", se.Offset, err)
-		}
-		return page, err
+	if d.proj == nil {
+		return d.full(page, data, keepRaw)
 	}
-	if !p.Found || p.Kind != "" {
+	p, err := d.proj.Decode(data, keepRaw)
+	switch {
+	case err != nil:
+		return page, decodeError(data, err)
+	case !p.Found || p.Kind != "":
 		// The records are missing or not an array: decode fully for the
 		// error naming what the page holds.
-		doc, derr := jsonscan.Decode(data)
-		if derr != nil {
-			return page, derr
-		}
-		page.Body = doc // as decodePage: response.success_path is read on it
-		_, err := extractRecords(doc, d.records)
-		return page, err
+		return d.full(page, data, false)
 	}
 	page.Body, page.Records = p.Doc, p.Records
 	if keepRaw && len(p.Raw) > 0 {
 		page.Raw = p.Raw
+	}
+	return page, nil
+}
+
+// full decodes data completely into page. page.Body is set even when the
+// records are missing (response.success_path is read on it).
+func (d *pageDecoder) full(page decodedPage, data []byte, keepRaw bool) (decodedPage, error) {
+	doc, err := jsonscan.Decode(data)
+	if err != nil {
+		return page, decodeError(data, err)
+	}
+	page.Body = doc
+	if page.Records, err = extractRecords(doc, d.records); err != nil {
+		return page, err
+	}
+	if keepRaw {
+		if page.Raw, err = rawRecords(data, d.records, page.Records); err != nil {
+			return page, err
+		}
 	}
 	return page, nil
 }
@@ -196,37 +196,48 @@ func readCapped(r io.Reader, buf []byte, max int64) ([]byte, error) {
 	return buf, nil
 }
 
-// projectionPaths lists the body paths the connector reads besides the
-// records: record paths (mapping with fallbacks, filters, a "$last" cursor)
-// and document paths (pagination, response.success_path and
-// error_message_path). Header sources are not body paths. A path read on
-// page bodies or records that is missing here reads as absent: every new
-// one must be added (the connector's tests run with projection).
-func (c *Connector) projectionPaths() (rec, doc []*jsonpath.Path) {
-	rec = append(rec, c.mapper.Paths()...)
-	doc = append(doc, c.success, c.errMessage)
-	compile := func(expr string) *jsonpath.Path {
-		if expr == "" || strings.HasPrefix(expr, "header:") {
-			return nil
-		}
-		p, err := jsonpath.Compile(expr)
-		if err != nil {
-			return jsonpath.MustCompile("$..*") // unreachable (Validate); forces full decoding
-		}
-		return p
-	}
-	for _, f := range c.tmpl.Filters {
-		rec = append(rec, compile(f.Field))
-	}
-	pg := c.tmpl.Pagination
-	if rest, ok := strings.CutPrefix(pg.CursorPath, "$last"); ok && (rest == "" || rest[0] == '.' || rest[0] == '[') {
-		if rest = strings.TrimPrefix(rest, "."); rest == "" {
-			rest = "$"
-		}
-		rec = append(rec, compile(rest))
-	} else {
-		doc = append(doc, compile(pg.CursorPath))
-	}
-	doc = append(doc, compile(pg.NextURLPath), compile(pg.TotalPath), compile(pg.TotalPagesPath), compile(pg.HasMorePath))
+// bodyPaths lists the body paths a listing reads besides its records, as
+// written: rec in each record (mapping with fallbacks and last activity,
+// filters, a "$last" cursor), doc in the page document (pagination,
+// response.success_path and error_message_path). Each block says what it
+// reads; a path missing here would read as absent under projection, which
+// TestBodyPathsCoverTemplate guards.
+func bodyPaths(l listing) (rec, doc []string) {
+	rec = append(rec, l.mapping.RecordPaths()...)
+	rec = append(rec, filter.RecordPaths(l.filters...)...)
+	pdoc, prec := l.pagination.BodyPaths()
+	rec = append(rec, prec...)
+	doc = append(doc, pdoc...)
+	doc = append(doc, l.response.docPaths()...)
 	return rec, doc
+}
+
+// docPaths returns the page-document paths r reads besides the records
+// path: success_path and error_message_path, when set.
+func (r ResponseSpec) docPaths() []string {
+	var out []string
+	for _, p := range []string{r.SuccessPath, r.ErrorMessagePath} {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// projectionPaths compiles bodyPaths(l) for the page decoder. A path that
+// does not compile (Validate rejects it) forces full decoding.
+func projectionPaths(l listing) (rec, doc []*jsonpath.Path) {
+	compile := func(exprs []string) []*jsonpath.Path {
+		out := make([]*jsonpath.Path, 0, len(exprs))
+		for _, e := range exprs {
+			p, err := jsonpath.Compile(e)
+			if err != nil {
+				p = jsonpath.MustCompile("$..*")
+			}
+			out = append(out, p)
+		}
+		return out
+	}
+	r, d := bodyPaths(l)
+	return compile(r), compile(d)
 }

@@ -2,7 +2,6 @@ package connector
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/saasconnect/saasconnect"
@@ -170,21 +168,12 @@ func (c *Connector) Run(ctx context.Context, each func(saasconnect.User) error) 
 // error, or nil.
 func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconnect.User) bool) error {
 	ctx = transport.WithStats(ctx, &st.stats)
-	var raws sync.Map // *url.URL -> []json.RawMessage, when WithRawRecords
-	if c.opts.raw {
-		ctx = context.WithValue(ctx, rawsKey{}, &raws)
-	}
 	for resp, err := range c.walker.Walk(ctx, c.first) {
 		if err != nil {
 			return c.wrap(err)
 		}
 		st.pages++
-		var raw []json.RawMessage
-		if c.opts.raw {
-			if v, ok := raws.LoadAndDelete(resp.URL); ok {
-				raw = v.([]json.RawMessage)
-			}
-		}
+		raw := resp.Raw // set when WithRawRecords
 		for i, rec := range resp.Records {
 			if err := ctx.Err(); err != nil {
 				return c.wrap(fmt.Errorf("page %d: %w", st.pages, err))
@@ -223,10 +212,6 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 	}
 	return nil
 }
-
-// rawsKey carries a walk's *sync.Map of raw records (keyed by the request
-// URL pointer, which the Response carries back) in the fetch context.
-type rawsKey struct{}
 
 // fetchWith is fetch (the walker's paginate.FetchPage) with the page
 // decoder pages: it sends one page request through the stack, turns non-2xx
@@ -285,10 +270,7 @@ func (c *Connector) fetchOnce(ctx context.Context, req *http.Request, pages *pag
 	if err != nil {
 		return paginate.Response{}, err
 	}
-	if raws, ok := ctx.Value(rawsKey{}).(*sync.Map); ok {
-		raws.Store(req.URL, page.Raw)
-	}
-	return paginate.Response{URL: req.URL, StatusCode: resp.StatusCode, Header: resp.Header, Body: page.Body, Records: page.Records}, nil
+	return paginate.Response{URL: req.URL, StatusCode: resp.StatusCode, Header: resp.Header, Body: page.Body, Records: page.Records, Raw: page.Raw}, nil
 }
 
 // maxErrorBody caps HTTPError.Body.

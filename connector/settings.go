@@ -1,9 +1,10 @@
 package connector
 
 import (
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/saasconnect/saasconnect/internal/placeholder"
 )
 
 // CAFileSetting is the optional setting every template accepts: the path of a
@@ -11,39 +12,14 @@ import (
 const CAFileSetting = "ca_file"
 
 // placeholderRE matches {name} placeholders.
-var placeholderRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_.-]*)\}`)
+var placeholderRE = placeholder.Pattern
 
 // placeholders returns the setting names referenced in s, in order.
-func placeholders(s string) []string {
-	var names []string
-	for _, m := range placeholderRE.FindAllStringSubmatch(s, -1) {
-		names = append(names, m[1])
-	}
-	return names
-}
+func placeholders(s string) []string { return placeholder.Names(s) }
 
 // valuePlaceholders returns the placeholders in every string inside v
 // (decoded JSON: maps, slices, strings).
-func valuePlaceholders(v any) []string {
-	var names []string
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case string:
-			names = append(names, placeholders(v)...)
-		case map[string]any:
-			for _, k := range sortedKeys(v) {
-				walk(v[k])
-			}
-		case []any:
-			for _, e := range v {
-				walk(e)
-			}
-		}
-	}
-	walk(v)
-	return names
-}
+func valuePlaceholders(v any) []string { return placeholder.InValue(v) }
 
 // secretWords are the name parts that make a setting secret.
 var secretWords = []string{"password", "passwd", "secret", "token", "key", "apikey", "credential", "credentials"}
@@ -71,41 +47,15 @@ func secretName(name string) bool {
 	return false
 }
 
-// impliedSettings returns the settings t's auth method needs.
+// impliedSettings returns the settings t's auth method needs (the
+// [auth.Methods] table's), required; secret when the method says so or the
+// name suggests it.
 func (t Template) impliedSettings() []Setting {
-	req := func(name, desc string) Setting {
-		return Setting{Name: name, Description: desc, Required: true, Secret: secretName(name)}
+	var out []Setting
+	for _, s := range t.Auth.Settings() {
+		out = append(out, Setting{Name: s.Name, Description: s.Description, Required: true, Secret: s.Secret || secretName(s.Name)})
 	}
-	a := t.Auth
-	switch a.Method {
-	case AuthAPIKey:
-		return []Setting{req("api_key", "API key or token")}
-	case AuthBasic:
-		return []Setting{req("username", "user name for HTTP Basic auth"), req("password", "password for HTTP Basic auth")}
-	case AuthOAuth2:
-		s := []Setting{req("client_id", "OAuth2 client ID"), req("client_secret", "OAuth2 client secret")}
-		switch a.GrantType {
-		case "password":
-			s = append(s, req("username", "resource owner user name"), req("password", "resource owner password"))
-		case "refresh_token":
-			s = append(s, req("refresh_token", "OAuth2 refresh token"))
-		}
-		return s
-	case AuthSession:
-		var s []Setting
-		seen := map[string]bool{}
-		for _, name := range valuePlaceholders(map[string]any(a.LoginBody)) {
-			if seen[name] {
-				continue
-			}
-			seen[name] = true
-			st := req(name, "session login value")
-			st.Secret = true
-			s = append(s, st)
-		}
-		return s
-	}
-	return nil
+	return out
 }
 
 // Settings returns what a user supplies to instantiate t: the declared

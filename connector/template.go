@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/saasconnect/saasconnect/auth"
 	"github.com/saasconnect/saasconnect/filter"
 	"github.com/saasconnect/saasconnect/paginate"
 )
@@ -62,58 +63,21 @@ type Template struct {
 }
 
 // AuthMethod names how requests get credentials (auth.method).
-type AuthMethod string
+type AuthMethod = auth.Method
 
-// The auth methods a template may name.
+// The auth methods a template may name (the rows of [auth.Methods]).
 const (
-	AuthNone    AuthMethod = "none"
-	AuthAPIKey  AuthMethod = "api_key"
-	AuthBasic   AuthMethod = "basic"
-	AuthOAuth2  AuthMethod = "oauth2"
-	AuthSession AuthMethod = "session"
+	AuthNone    = auth.MethodNone
+	AuthAPIKey  = auth.MethodAPIKey
+	AuthBasic   = auth.MethodBasic
+	AuthOAuth2  = auth.MethodOAuth2
+	AuthSession = auth.MethodSession
 )
 
-// AuthSpec is the template's auth block. Which fields apply depends on Method;
-// secrets never live here, they come from Settings.
-type AuthSpec struct {
-	// Method is none (the default when empty), api_key, basic, oauth2 or session.
-	Method AuthMethod `json:"method,omitempty"`
-
-	// TokenType prefixes the key or token ("Bearer", "SSWS", "token"; empty
-	// = raw) (api_key, session, oauth2). For oauth2 with no Header, empty
-	// means the token endpoint's token_type ("Bearer" when it sends none);
-	// with Header set, empty means the raw token.
-	TokenType string `json:"token_type,omitempty"`
-	// Header carries the key or token (default Authorization) (api_key,
-	// session, oauth2).
-	Header string `json:"header,omitempty"`
-	// QueryParam carries the key in the query instead of a header (api_key).
-	QueryParam string `json:"query_param,omitempty"`
-
-	// GrantType is client_credentials, password or refresh_token (oauth2).
-	GrantType string `json:"grant_type,omitempty"`
-	// TokenURL is the token endpoint; may hold {placeholders} (oauth2).
-	TokenURL string `json:"token_url,omitempty"`
-	// Scope is a space-separated scope list (oauth2).
-	Scope string `json:"scope,omitempty"`
-	// ClientAuth is header (HTTP Basic) or body (form fields) (oauth2).
-	ClientAuth string `json:"client_auth,omitempty"`
-
-	// LoginURL is the session login endpoint; may hold {placeholders}.
-	LoginURL string `json:"login_url,omitempty"`
-	// LoginMethod is the login request's method (default POST). Extension.
-	LoginMethod string `json:"login_method,omitempty"`
-	// LoginBody is the login request body; string values may hold
-	// {placeholders}, which name secret settings.
-	LoginBody map[string]any `json:"login_body,omitempty"`
-	// LoginFormat is json (default) or form.
-	LoginFormat string `json:"login_format,omitempty"`
-	// TokenPath finds the session token: a JSON path in the login response
-	// body, or "header:<Name>" for a response header.
-	TokenPath string `json:"token_path,omitempty"`
-	// ExpiresIn is how long a session token lives ("1h"); empty = until a 401.
-	ExpiresIn string `json:"expires_in,omitempty"`
-}
+// AuthSpec is the template's auth block. Which fields apply depends on
+// Method, as the [auth.Methods] table says; secrets never live here, they
+// come from Settings.
+type AuthSpec = auth.Spec
 
 // RequestSpec is the template's request block: the first page's request.
 type RequestSpec struct {

@@ -26,10 +26,9 @@ var settingNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 // ("request.users_url", "pagination.cursor_path", "filters[1].operator",
 // "response.fields.email"). It returns nil when New can compile t.
 //
-// It checks: the version; setting names; the auth method and the fields it
-// needs (token_url, grant_type and client_auth for oauth2; login_url and
-// token_path for session) and no fields it does not use; header names and
-// token types; users_url present,
+// It checks: the version; setting names; the auth block by its method's row
+// of [auth.Methods] (the keys it requires, no key it does not use, each
+// key's values), its URLs as template URLs; users_url present,
 // without credentials (user info or secret-looking query parameters); that
 // every {placeholder} names a declared or auth-implied setting; the
 // pagination block; records_path, success_path, error_message_path and
@@ -106,108 +105,42 @@ func (v *validator) settings() {
 	}
 }
 
-// authFields lists the auth keys each method uses.
-var authFields = map[AuthMethod][]string{
-	AuthNone:    {},
-	AuthAPIKey:  {"token_type", "header", "query_param"},
-	AuthBasic:   {},
-	AuthOAuth2:  {"grant_type", "token_url", "scope", "client_auth", "header", "token_type"},
-	AuthSession: {"login_url", "login_method", "login_body", "login_format", "token_path", "header", "token_type", "expires_in"},
-}
-
+// auth checks the auth block: the rules of its method's row in the
+// [auth.Methods] table (auth.Spec.Validate), then the method's URL-valued
+// keys as template URLs.
 func (v *validator) auth() {
 	a := v.t.Auth
-	method := a.Method
-	if method == "" {
-		method = AuthNone
+	for _, e := range unjoin(a.Validate()) {
+		var se *auth.SpecError
+		if errors.As(e, &se) {
+			v.addErr("auth."+se.Key, se.Err)
+		} else {
+			v.addErr("auth", e)
+		}
 	}
-	uses, ok := authFields[method]
+	m, ok := auth.Lookup(a.Method)
 	if !ok {
-		v.add("auth.method", "unknown method %q (want none, api_key, basic, oauth2 or session)", a.Method)
 		return
 	}
-	given := map[string]bool{
-		"token_type": a.TokenType != "", "header": a.Header != "", "query_param": a.QueryParam != "",
-		"grant_type": a.GrantType != "", "token_url": a.TokenURL != "", "scope": a.Scope != "",
-		"client_auth": a.ClientAuth != "", "login_url": a.LoginURL != "", "login_method": a.LoginMethod != "",
-		"login_body": a.LoginBody != nil, "login_format": a.LoginFormat != "", "token_path": a.TokenPath != "",
-		"expires_in": a.ExpiresIn != "",
-	}
-	for _, k := range sortedKeys(given) {
-		if given[k] && !slices.Contains(uses, k) {
-			v.add("auth."+k, "not used by auth method %q", method)
+	for _, k := range m.Keys {
+		if u := a.Value(k.Name); k.Kind == auth.KindURL && u != "" {
+			v.url("auth."+k.Name, u)
 		}
-	}
-	if a.TokenType != "" && slices.Contains(uses, "token_type") && strings.IndexFunc(a.TokenType, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
-		v.add("auth.token_type", "%q is not a token type: no spaces or control characters (the token follows after one space)", a.TokenType)
-	}
-	switch method {
-	case AuthAPIKey:
-		if a.Header != "" && a.QueryParam != "" {
-			v.add("auth.query_param", "set either header or query_param, not both")
-		}
-		if a.QueryParam != "" && a.TokenType != "" {
-			v.add("auth.token_type", "a token type cannot be sent in a query parameter")
-		}
-		v.headerName("auth.header", a.Header)
-	case AuthOAuth2:
-		switch auth.GrantType(a.GrantType) {
-		case auth.GrantClientCredentials, auth.GrantPassword, auth.GrantRefreshToken:
-		case "":
-			v.add("auth.grant_type", "missing (want client_credentials, password or refresh_token)")
-		default:
-			v.add("auth.grant_type", "unknown grant type %q (want client_credentials, password or refresh_token)", a.GrantType)
-		}
-		if a.TokenURL == "" {
-			v.add("auth.token_url", "missing: oauth2 needs the token endpoint")
-		} else {
-			v.url("auth.token_url", a.TokenURL)
-		}
-		switch auth.ClientAuth(a.ClientAuth) {
-		case auth.ClientAuthHeader, auth.ClientAuthBody:
-		case "":
-			v.add("auth.client_auth", "missing (want header for HTTP Basic, or body for form fields)")
-		default:
-			v.add("auth.client_auth", "unknown value %q (want header or body)", a.ClientAuth)
-		}
-		v.headerName("auth.header", a.Header)
-	case AuthSession:
-		if a.LoginURL == "" {
-			v.add("auth.login_url", "missing: session auth needs the login endpoint")
-		} else {
-			v.url("auth.login_url", a.LoginURL)
-		}
-		switch {
-		case a.TokenPath == "":
-			v.add("auth.token_path", "missing: where the login response holds the token (a JSON path, or header:<Name>)")
-		case strings.HasPrefix(a.TokenPath, "header:"):
-			if name := strings.TrimPrefix(a.TokenPath, "header:"); !validHeaderName(name) {
-				v.add("auth.token_path", "%q is not a valid header name", name)
-			}
-		default:
-			if _, err := jsonpath.Compile(a.TokenPath); err != nil {
-				v.addErr("auth.token_path", err)
-			}
-		}
-		switch a.LoginFormat {
-		case "", "json", "form":
-		default:
-			v.add("auth.login_format", "unknown format %q (want json or form)", a.LoginFormat)
-		}
-		if a.LoginMethod != "" && a.LoginMethod != http.MethodPost && a.LoginMethod != http.MethodGet && a.LoginMethod != http.MethodPut {
-			v.add("auth.login_method", "unsupported method %q (want POST, GET or PUT)", a.LoginMethod)
-		}
-		if d, err := parseDuration(a.ExpiresIn); err != nil || d < 0 {
-			v.add("auth.expires_in", "%q is not a positive duration like \"1h\" or \"30m\"", a.ExpiresIn)
-		}
-		v.headerName("auth.header", a.Header)
 	}
 }
 
-func (v *validator) headerName(path, h string) {
-	if h != "" && !validHeaderName(h) {
-		v.add(path, "%q is not a valid header name", h)
+// authTemplateKeys lists the auth keys, of any method, whose values may hold
+// {placeholders}: URLs and templates.
+func authTemplateKeys() []string {
+	var keys []string
+	for _, m := range auth.Methods() {
+		for _, k := range m.Keys {
+			if (k.Kind == auth.KindURL || k.Kind == auth.KindTemplate) && !slices.Contains(keys, k.Name) {
+				keys = append(keys, k.Name)
+			}
+		}
 	}
+	return keys
 }
 
 func validHeaderName(h string) bool {
@@ -311,9 +244,9 @@ func (v *validator) placeholders() {
 	if t.Request.Body != nil {
 		check("request.body", valuePlaceholders(map[string]any(t.Request.Body)))
 	}
-	check("auth.token_url", placeholders(t.Auth.TokenURL))
-	check("auth.login_url", placeholders(t.Auth.LoginURL))
-	check("auth.scope", placeholders(t.Auth.Scope))
+	for _, k := range authTemplateKeys() {
+		check("auth."+k, placeholders(t.Auth.Value(k)))
+	}
 	for i, s := range t.Declared {
 		check(fmt.Sprintf("settings[%d].default", i), placeholders(s.Default))
 	}

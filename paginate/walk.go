@@ -35,6 +35,9 @@ type Response struct {
 	Header     http.Header
 	Body       any   // the decoded JSON body (encoding/json with UseNumber)
 	Records    []any // the page's records, extracted from Body
+	// Raw holds the records verbatim, aligned with Records, when the
+	// FetchPage keeps them (nil otherwise); the walk passes it through.
+	Raw []json.RawMessage
 }
 
 // FetchPage sends req and decodes the response: it checks the status, caps

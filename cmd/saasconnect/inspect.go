@@ -35,26 +35,7 @@ func cmdVendors(_ context.Context, e env, args []string) error {
 	return tw.Flush()
 }
 
-func authLabel(t connector.Template) string {
-	a := t.Auth
-	switch a.Method {
-	case connector.AuthAPIKey:
-		switch {
-		case a.QueryParam != "":
-			return "api_key (query " + a.QueryParam + ")"
-		case a.Header != "" && a.Header != "Authorization":
-			return "api_key (" + a.Header + ")"
-		case a.TokenType != "":
-			return "api_key (" + a.TokenType + ")"
-		}
-		return "api_key"
-	case connector.AuthOAuth2:
-		return "oauth2 (" + a.GrantType + ")"
-	case "":
-		return "none"
-	}
-	return string(a.Method)
-}
+func authLabel(t connector.Template) string { return t.Auth.Label() }
 
 // cmdValidate prints every problem of a template, one per line.
 func cmdValidate(_ context.Context, e env, args []string) error {

@@ -1,0 +1,156 @@
+package connector
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/saasconnect/saasconnect/filter"
+)
+
+// stringLeaves returns the JSON keys of t's fields, at any depth, that hold
+// strings (string, named string, map of strings, slice of strings, map of
+// string slices): the keys that could hold a path. A slice of structs
+// contributes "<key>[].<field>".
+func stringLeaves(t reflect.Type, prefix string) []string {
+	var out []string
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		key := name
+		if prefix != "" {
+			key = prefix + "." + name
+		}
+		ft := f.Type
+		switch {
+		case ft.Kind() == reflect.Struct:
+			out = append(out, stringLeaves(ft, key)...)
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+			out = append(out, stringLeaves(ft.Elem(), key+"[]")...)
+		case isStrings(ft):
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
+func isStrings(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.String:
+		return true
+	case reflect.Slice:
+		return isStrings(t.Elem())
+	case reflect.Map:
+		return t.Key().Kind() == reflect.String && isStrings(t.Elem())
+	}
+	return false
+}
+
+// pagePaths are the template keys that hold paths read in page bodies:
+// each sets path p on a template, and says whether it is read in each
+// record (rec) or on the page document.
+var pagePaths = map[string]struct {
+	set func(t *Template, p string)
+	rec bool
+}{
+	"pagination.cursor_path":       {set: func(t *Template, p string) { t.Pagination.CursorPath = p }},
+	"pagination.next_url_path":     {set: func(t *Template, p string) { t.Pagination.NextURLPath = p }},
+	"pagination.total_path":        {set: func(t *Template, p string) { t.Pagination.TotalPath = p }},
+	"pagination.total_pages_path":  {set: func(t *Template, p string) { t.Pagination.TotalPagesPath = p }},
+	"pagination.has_more_path":     {set: func(t *Template, p string) { t.Pagination.HasMorePath = p }},
+	"response.success_path":        {set: func(t *Template, p string) { t.Response.SuccessPath = p }},
+	"response.error_message_path":  {set: func(t *Template, p string) { t.Response.ErrorMessagePath = p }},
+	"response.fields":              {set: func(t *Template, p string) { t.Response.Fields["sentinel"] = p }, rec: true},
+	"activity.last_activity_field": {set: func(t *Template, p string) { t.Activity.LastActivityField = p }, rec: true},
+	"filters[].field":              {set: func(t *Template, p string) { t.Filters = append(t.Filters, filterOn(p)) }, rec: true},
+	"response.fallback_fields": {set: func(t *Template, p string) {
+		t.Response.Fields["sentinel"] = "x"
+		t.Response.FallbackFields = map[string][]string{"sentinel": {p}}
+	}, rec: true},
+}
+
+// notPagePaths are the other string-holding template keys, each with why
+// it is not a body path the page decoder must keep; an empty reason means a
+// name, URL, value or text.
+var notPagePaths = map[string]string{
+	"response.records_path": "the records themselves: the decoder's own argument",
+	"auth.token_path":       "read in the login response, not in pages",
+	"pagination.type":       "a name", "pagination.in": "a name", "pagination.offset_field": "request parameter",
+	"pagination.limit_field": "request parameter", "pagination.page_field": "request parameter",
+	"pagination.page_size_field": "request parameter", "pagination.cursor_field": "request parameter",
+	"response.status_values": "values, not paths", "response.time_format": "",
+	"filters[].operator": "", "activity.type": "", "activity.application": "", "activity.inactive_after": "",
+	"rate_limit.per": "", "request.users_url": "", "request.method": "", "request.headers": "", "request.query": "",
+	"slug": "", "name": "", "vendor": "", "support": "", "docs_url": "", "description": "",
+	"settings[].name": "", "settings[].default": "", "settings[].description": "",
+	"auth.method": "", "auth.token_type": "", "auth.header": "", "auth.query_param": "", "auth.grant_type": "",
+	"auth.token_url": "", "auth.scope": "", "auth.client_auth": "", "auth.login_url": "", "auth.login_method": "",
+	"auth.login_format": "", "auth.expires_in": "",
+}
+
+// TestBodyPathsCoverTemplate fails when a template key that may hold a path
+// is neither known to be read in page bodies nor known not to be (a new
+// field must be classified), and when a body path set on a template is
+// missing from bodyPaths, the list the projection decoder keeps (it would
+// read as absent).
+func TestBodyPathsCoverTemplate(t *testing.T) {
+	for _, key := range stringLeaves(reflect.TypeFor[Template](), "") {
+		_, isPath := pagePaths[key]
+		_, isNot := notPagePaths[key]
+		if isPath == isNot {
+			t.Errorf("template key %q: classify it in pagePaths (read in page bodies: make its block report it) or notPagePaths", key)
+		}
+	}
+	leaves := stringLeaves(reflect.TypeFor[Template](), "")
+	for key := range pagePaths {
+		if !slices.Contains(leaves, key) {
+			t.Errorf("pagePaths names %q, which is no template key", key)
+		}
+	}
+	for key := range notPagePaths {
+		if !slices.Contains(leaves, key) {
+			t.Errorf("notPagePaths names %q, which is no template key", key)
+		}
+	}
+
+	for key, pp := range pagePaths {
+		t.Run(key, func(t *testing.T) {
+			tmpl := MustParseTemplate([]byte(validJSON))
+			const sentinel = "sentinel.path"
+			pp.set(&tmpl, sentinel)
+			rec, doc := bodyPaths(tmpl.users())
+			where, other := doc, rec
+			if pp.rec {
+				where, other = rec, doc
+			}
+			if !slices.Contains(where, sentinel) {
+				t.Errorf("%s = %q is missing from the body paths (record %v, document %v)", key, sentinel, rec, doc)
+			}
+			if slices.Contains(other, sentinel) {
+				t.Errorf("%s is listed on the wrong side (record %v, document %v)", key, rec, doc)
+			}
+		})
+	}
+}
+
+// A "$last" cursor is read on the page's last record.
+func TestBodyPathsLastCursor(t *testing.T) {
+	for _, tt := range []struct{ cursor, want string }{{"$last.id", "id"}, {"$last", "$"}, {"$last[0]", "[0]"}, {"header:X-Next", ""}} {
+		tmpl := MustParseTemplate([]byte(validJSON))
+		tmpl.Pagination.CursorPath = tt.cursor
+		rec, doc := bodyPaths(tmpl.users())
+		if tt.want != "" && !slices.Contains(rec, tt.want) {
+			t.Errorf("cursor %q: record paths %v lack %q", tt.cursor, rec, tt.want)
+		}
+		if slices.ContainsFunc(doc, func(p string) bool { return strings.Contains(p, "last") || strings.HasPrefix(p, "header:") }) {
+			t.Errorf("cursor %q: document paths %v", tt.cursor, doc)
+		}
+	}
+}
+
+func filterOn(path string) filter.Condition {
+	return filter.Condition{Field: path, Operator: filter.Exists}
+}
