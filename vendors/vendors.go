@@ -24,8 +24,9 @@
 //	})
 //
 // The templates are parsed once, on first use. List and Get return deep
-// copies ([connector.Template.Clone]), so a caller may change what it gets (add a filter, change the page
-// size) without affecting other callers. Both are safe for concurrent use.
+// copies ([connector.Template.Clone]), so a caller may change what it gets
+// (add a filter, change the page size) without affecting other callers. Both
+// are safe for concurrent use.
 package vendors
 
 import (
