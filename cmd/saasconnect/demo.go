@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/saasconnect/saasconnect/connector"
-	"github.com/saasconnect/saasconnect/connector/connectortest"
+	"github.com/saasconnect/saasconnect/internal/fakevendor"
 )
 
 // cmdDemo starts an in-process fake vendor on loopback and runs a real
@@ -32,14 +32,14 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	if *users < 0 {
 		return usagef("--users must not be negative")
 	}
-	srv := connectortest.NewServer(connectortest.ServerConfig{
+	srv := fakevendor.NewServer(fakevendor.ServerConfig{
 		Users:      *users,
-		Pagination: connectortest.PaginateLinkHeader,
+		Pagination: fakevendor.PaginateLinkHeader,
 		PageSize:   10,
-		Auth:       connectortest.AuthOAuth2,
+		Auth:       fakevendor.AuthOAuth2,
 		Now:        timeNow().UTC(),
 		// The second page answers 429 once: the connector waits and retries.
-		Faults: []connectortest.Fault{{Kind: connectortest.FaultRateLimit, Page: 2, Times: 1}},
+		Faults: []fakevendor.Fault{{Kind: fakevendor.FaultRateLimit, Page: 2, Times: 1}},
 	})
 	defer srv.Close()
 	if *showTemplate {

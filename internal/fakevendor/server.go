@@ -1,6 +1,15 @@
-package connectortest
+// Package fakevendor is an in-process fake SaaS vendor: a [Server] serves
+// generated users with a chosen pagination style, auth check, latency and
+// injected faults, and hands out the template and settings that make a real
+// connector read it.
+//
+// It is the implementation behind connectortest.Server and the CLI's demo
+// command. It imports neither testing nor any test helper, so programs can
+// embed it without pulling test machinery into their binaries.
+package fakevendor
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -17,6 +26,8 @@ import (
 
 	"github.com/saasconnect/saasconnect"
 	"github.com/saasconnect/saasconnect/connector"
+	"github.com/saasconnect/saasconnect/filter"
+	"github.com/saasconnect/saasconnect/paginate"
 )
 
 // Pagination is the paging style a [Server] speaks. The values other than
@@ -293,88 +304,93 @@ func (s *Server) Settings() connector.Settings {
 	return set
 }
 
-// TemplateJSON returns the template Template parses, as JSON.
+// TemplateJSON returns Template as JSON, keys sorted and indented.
 func (s *Server) TemplateJSON() []byte {
+	data, err := json.Marshal(s.Template())
+	if err != nil {
+		panic(fmt.Sprintf("connectortest: fake vendor template: %v", err))
+	}
+	// Sort the keys (the form the template has always been printed in):
+	// decode into plain maps, keeping numbers exact, and encode again.
+	var doc any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		panic(fmt.Sprintf("connectortest: fake vendor template: %v", err))
+	}
+	if data, err = json.MarshalIndent(doc, "", "  "); err != nil {
+		panic(fmt.Sprintf("connectortest: fake vendor template: %v", err))
+	}
+	return data
+}
+
+// Template returns a template that reads this server: fields id, email,
+// name, first_name, last_name, status, role, department, title and the extra
+// "seat"; the filter type == "User"; activity from last_activity_at,
+// application "Fake App". The caller owns the result.
+func (s *Server) Template() connector.Template {
 	c := s.cfg
-	t := map[string]any{
-		"version": 1, "slug": "fake-vendor", "name": "Fake Vendor", "vendor": "connectortest",
-		"support": "full", "docs_url": "https://pkg.go.dev/github.com/saasconnect/saasconnect/connector/connectortest",
-		"request": map[string]any{"users_url": "{base_url}/users"},
-		"response": map[string]any{
-			"records_path": "data",
-			"fields": map[string]string{
+	t := connector.Template{
+		Version: 1, Slug: "fake-vendor", Name: "Fake Vendor", Vendor: "connectortest",
+		Support: "full", DocsURL: "https://pkg.go.dev/github.com/saasconnect/saasconnect/connector/connectortest",
+		Declared: []connector.Setting{{Name: "base_url", Default: "http://127.0.0.1:9" + basePath}},
+		Request:  connector.RequestSpec{UsersURL: "{base_url}/users"},
+		Response: connector.ResponseSpec{
+			RecordsPath: "data",
+			Fields: map[string]string{
 				"id": "id", "email": "email", "name": "profile.display_name",
 				"first_name": "profile.first_name", "last_name": "profile.last_name",
 				"status": "status", "role": "role", "department": "profile.department",
 				"title": "profile.title", "seat": "seat",
 			},
-			"status_values": map[string]string{"ACTIVE": "active", "SUSPENDED": "suspended", "DEPROVISIONED": "deprovisioned"},
+			StatusValues: map[string]string{"ACTIVE": "active", "SUSPENDED": "suspended", "DEPROVISIONED": "deprovisioned"},
 		},
-		"filters":  []any{map[string]any{"field": "type", "operator": "equal", "value": "User"}},
-		"activity": map[string]any{"type": "user", "last_activity_field": "last_activity_at", "application": "Fake App"},
+		Filters:  []filter.Condition{{Field: "type", Operator: filter.Equal, Value: "User"}},
+		Activity: connector.ActivitySpec{Type: "user", LastActivityField: "last_activity_at", Application: "Fake App"},
 	}
-	settings := []any{map[string]any{"name": "base_url", "default": "http://127.0.0.1:9" + basePath}}
 	switch c.Auth {
 	case AuthAPIKey:
-		t["auth"] = map[string]any{"method": "api_key", "token_type": "Bearer"}
+		t.Auth = connector.AuthSpec{Method: connector.AuthAPIKey, TokenType: "Bearer"}
 	case AuthBasic:
-		t["auth"] = map[string]any{"method": "basic"}
+		t.Auth = connector.AuthSpec{Method: connector.AuthBasic}
 	case AuthOAuth2:
-		t["auth"] = map[string]any{"method": "oauth2", "grant_type": "client_credentials", "token_url": "{token_url}", "client_auth": "header"}
-		settings = append(settings, map[string]any{"name": "token_url", "default": "http://127.0.0.1:9/oauth/token"})
+		t.Auth = connector.AuthSpec{Method: connector.AuthOAuth2, GrantType: "client_credentials", TokenURL: "{token_url}", ClientAuth: "header"}
+		t.Declared = append(t.Declared, connector.Setting{Name: "token_url", Default: "http://127.0.0.1:9/oauth/token"})
 	case AuthSession:
-		t["auth"] = map[string]any{"method": "session", "login_url": "{login_url}", "login_format": "json",
-			"login_body": map[string]any{"username": "{username}", "password": "{password}"},
-			"token_path": "session.token", "header": "X-Session-Token"}
-		settings = append(settings, map[string]any{"name": "login_url", "default": "http://127.0.0.1:9/auth/login"})
+		t.Auth = connector.AuthSpec{Method: connector.AuthSession, LoginURL: "{login_url}", LoginFormat: "json",
+			LoginBody: map[string]any{"username": "{username}", "password": "{password}"},
+			TokenPath: "session.token", Header: "X-Session-Token"}
+		t.Declared = append(t.Declared, connector.Setting{Name: "login_url", Default: "http://127.0.0.1:9/auth/login"})
 	default:
-		t["auth"] = map[string]any{"method": "none"}
+		t.Auth = connector.AuthSpec{Method: connector.AuthNone}
 	}
-	t["settings"] = settings
-	p := map[string]any{"type": string(c.Pagination), "page_size": c.PageSize}
+	p := paginate.Config{Type: paginate.Type(c.Pagination), PageSize: c.PageSize}
 	switch c.Pagination {
 	case PaginateNone:
-		p = map[string]any{"type": "none"}
+		p = paginate.Config{Type: paginate.None}
 	case PaginateOffset:
-		p["offset_field"], p["limit_field"] = "offset", "limit"
+		p.OffsetField, p.LimitField = "offset", "limit"
 	case PaginatePage:
-		p["page_field"], p["page_size_field"] = "page", "per_page"
+		p.PageField, p.PageSizeField = "page", "per_page"
 	case PaginateCursor:
-		p["cursor_field"], p["cursor_path"], p["limit_field"] = "cursor", "meta.next_cursor", "limit"
+		p.CursorField, p.CursorPath, p.LimitField = "cursor", "meta.next_cursor", "limit"
 	case PaginateLastID:
-		p["type"] = "cursor_limit"
-		p["cursor_field"], p["cursor_path"], p["limit_field"] = "after", "$last.id", "limit"
+		p.Type = paginate.CursorLimit
+		p.CursorField, p.CursorPath, p.LimitField = "after", "$last.id", "limit"
 	case PaginateLinkHeader, PaginateNextURL:
-		delete(p, "page_size")
-		t["request"].(map[string]any)["query"] = map[string]string{"limit": strconv.Itoa(c.PageSize)}
+		p.PageSize = 0 // the limit goes in the query; the next URL keeps it
+		t.Request.Query = map[string]string{"limit": strconv.Itoa(c.PageSize)}
 		if c.Pagination == PaginateNextURL {
-			p["next_url_path"] = `["@odata.nextLink"]`
+			p.NextURLPath = `["@odata.nextLink"]`
 		}
 	}
 	if c.ReportTotal && (c.Pagination == PaginateOffset || c.Pagination == PaginatePage) {
-		p["total_path"] = "total"
+		p.TotalPath = "total"
 	}
 	if c.Pagination != PaginateNone {
-		p["max_pages"] = c.Users/max(1, c.PageSize) + 10
+		p.MaxPages = c.Users/max(1, c.PageSize) + 10
 	}
-	t["pagination"] = p
-	data, err := json.MarshalIndent(t, "", "  ")
-	if err != nil {
-		panic(err) // plain maps of strings and ints always marshal
-	}
-	return data
-}
-
-// Template returns a template that reads this server (see TemplateJSON):
-// fields id, email, name, first_name, last_name, status, role, department,
-// title and the extra "seat"; the filter type == "User"; activity from
-// last_activity_at, application "Fake App". It panics if the connector
-// package rejects it, which would be a bug.
-func (s *Server) Template() connector.Template {
-	t, err := connector.ParseTemplate(s.TemplateJSON())
-	if err != nil {
-		panic(fmt.Sprintf("connectortest: fake vendor template: %v", err))
-	}
+	t.Pagination = p
 	return t
 }
 

@@ -1,4 +1,4 @@
-package connectortest
+package fakevendor
 
 import (
 	"encoding/json"

@@ -1,0 +1,223 @@
+package connectortest
+
+import (
+	"net/http"
+
+	"github.com/saasconnect/saasconnect"
+	"github.com/saasconnect/saasconnect/connector"
+	"github.com/saasconnect/saasconnect/internal/fakevendor"
+)
+
+// Pagination is the paging style a [Server] speaks. The values other than
+// PaginateLastID are the template's pagination.type values.
+type Pagination = fakevendor.Pagination
+
+// The pagination styles. Each serves the records under "data".
+const (
+	// PaginateNone: every user in one response.
+	PaginateNone = fakevendor.PaginateNone
+	// PaginateOffset: ?offset=O&limit=L.
+	PaginateOffset = fakevendor.PaginateOffset
+	// PaginatePage: ?page=P&per_page=L, pages from 1.
+	PaginatePage = fakevendor.PaginatePage
+	// PaginateCursor: ?cursor=C&limit=L; the next cursor is in
+	// meta.next_cursor, absent on the last page.
+	PaginateCursor = fakevendor.PaginateCursor
+	// PaginateLastID: ?after=ID&limit=L, the cursor is the last record's id
+	// (template cursor_path "$last.id"); a short page ends the walk.
+	PaginateLastID = fakevendor.PaginateLastID
+	// PaginateLinkHeader: Link: <absolute URL>; rel="next".
+	PaginateLinkHeader = fakevendor.PaginateLinkHeader
+	// PaginateNextURL: the absolute next URL is in "@odata.nextLink".
+	PaginateNextURL = fakevendor.PaginateNextURL
+)
+
+// Paginations lists every Pagination.
+func Paginations() []Pagination { return fakevendor.Paginations() }
+
+// Auth is the credential check a [Server] applies to the users listing.
+type Auth = fakevendor.Auth
+
+// The auth styles, with the fixed fake credentials Settings hands out.
+const (
+	// AuthNone: no check.
+	AuthNone = fakevendor.AuthNone
+	// AuthAPIKey: "Authorization: Bearer " + APIKey.
+	AuthAPIKey = fakevendor.AuthAPIKey
+	// AuthBasic: HTTP Basic with Username and Password.
+	AuthBasic = fakevendor.AuthBasic
+	// AuthOAuth2: a Bearer token from POST /oauth/token (client
+	// credentials grant, client authenticated with HTTP Basic ClientID and
+	// ClientSecret).
+	AuthOAuth2 = fakevendor.AuthOAuth2
+	// AuthSession: "X-Session-Token: <token>" from POST /auth/login with the
+	// JSON body {"username": Username, "password": Password}; the token is at
+	// session.token in the reply.
+	AuthSession = fakevendor.AuthSession
+)
+
+// The fake credentials a Server accepts (see Settings).
+const (
+	APIKey       = fakevendor.APIKey
+	Username     = fakevendor.Username
+	Password     = fakevendor.Password
+	ClientID     = fakevendor.ClientID
+	ClientSecret = fakevendor.ClientSecret
+)
+
+// FaultKind names a failure a [Server] can inject.
+type FaultKind = fakevendor.FaultKind
+
+// The faults a Server can inject.
+const (
+	// FaultRateLimit answers 429, with "Retry-After: <seconds>" when
+	// Fault.RetryAfter > 0.
+	FaultRateLimit = fakevendor.FaultRateLimit
+	// FaultServerError answers Fault.Status (default 503).
+	FaultServerError = fakevendor.FaultServerError
+	// FaultUnauthorized answers 401 as if the token had expired.
+	FaultUnauthorized = fakevendor.FaultUnauthorized
+	// FaultReset sends the headers and half the body, then resets the
+	// connection (a TCP RST on a real server; an aborted body in memory).
+	FaultReset = fakevendor.FaultReset
+	// FaultTruncated sends a complete HTTP response whose JSON body is cut
+	// in half (Content-Length matches what is sent).
+	FaultTruncated = fakevendor.FaultTruncated
+	// FaultSlowBody sends the body in 10 chunks, Fault.Delay apart.
+	FaultSlowBody = fakevendor.FaultSlowBody
+	// FaultCursorLoop makes the next cursor, link or URL point back at the
+	// page just served (for last-id paging: serves the previous page
+	// again). No effect on offset and page paging.
+	FaultCursorLoop = fakevendor.FaultCursorLoop
+	// FaultCrossOrigin makes the next link or URL point at another origin
+	// (link_header and next_url only).
+	FaultCrossOrigin = fakevendor.FaultCrossOrigin
+	// FaultHugeBody pads the page to Fault.Size bytes (default
+	// DefaultHugeBodySize), streamed without holding it in memory.
+	FaultHugeBody = fakevendor.FaultHugeBody
+)
+
+// DefaultHugeBodySize is the FaultHugeBody size: just over the connector's
+// default 64 MiB page cap.
+const DefaultHugeBodySize = fakevendor.DefaultHugeBodySize
+
+// Fault is one injected failure. Its fields:
+//
+//   - Kind is the FaultKind.
+//   - Page is the 1-based page the fault hits; 0 means every page.
+//   - Times is how many matching requests fail; 0 means all of them. With
+//     Times 1 a retrying connector recovers.
+//   - Status is the FaultServerError status (default 503).
+//   - RetryAfter is the FaultRateLimit Retry-After (rounded up to seconds).
+//   - Delay is the FaultSlowBody pause between chunks.
+//   - Size is the FaultHugeBody size in bytes.
+type Fault = fakevendor.Fault
+
+// ServerConfig configures a [Server]. The zero value serves no users, one
+// offset page at a time, with no auth. Its fields:
+//
+//   - Users is the number of generated users (records). Every 17th is a
+//     bot (dropped by the template's filter), every 7th never signed in.
+//   - Pagination is the paging style (default PaginateOffset).
+//   - PageSize is the page size the template asks for (default 100). The
+//     server honours the requested limit, capped at 10000.
+//   - ReportTotal adds "total": Users to every page (template total_path).
+//   - Auth is the credential check (default AuthNone).
+//   - Latency is waited before answering each users page (honouring the
+//     request's context).
+//   - Faults are the injected failures, checked in order; the first that
+//     matches a request applies.
+//   - Now is the reference time of generated activity (default
+//     DefaultNow): give the connector the same clock (connector.WithClock)
+//     to get the activity Users reports.
+//   - TokenTTL is the OAuth2 token lifetime (default 1h).
+type ServerConfig = fakevendor.ServerConfig
+
+// DefaultNow is the default reference time of generated activity and of
+// Replay's clock.
+var DefaultNow = fakevendor.DefaultNow
+
+// Server is an in-process fake vendor: it serves cfg.Users generated users
+// with the configured paging, auth check, latency and faults. Pages are
+// generated on the fly into reused buffers, so a Server of a million users
+// holds none of them. Template and Settings make a real connector read it.
+//
+// A Server is safe for concurrent use. Start one with NewServer (a loopback
+// httptest.Server) or NewInMemoryServer (no listener: use Client, inside
+// testing/synctest bubbles too). Close it when done.
+type Server struct{ s *fakevendor.Server }
+
+// withDefaultNow applies DefaultNow as it reads when the server starts.
+func withDefaultNow(cfg ServerConfig) ServerConfig {
+	if cfg.Now.IsZero() {
+		cfg.Now = DefaultNow
+	}
+	return cfg
+}
+
+// NewServer starts a Server on a loopback httptest.Server.
+func NewServer(cfg ServerConfig) *Server {
+	return &Server{fakevendor.NewServer(withDefaultNow(cfg))}
+}
+
+// NewInMemoryServer returns a Server with no listener: requests reach it
+// only through Client (or Transport), which call the handler in memory.
+// Its URL is a loopback address nothing listens on. Use it inside a
+// testing/synctest bubble, where a real listener would keep the bubble
+// from ever being idle.
+func NewInMemoryServer(cfg ServerConfig) *Server {
+	return &Server{fakevendor.NewInMemoryServer(withDefaultNow(cfg))}
+}
+
+// Close shuts the listener down (blocking until outstanding requests end).
+// It is a no-op for an in-memory Server.
+func (s *Server) Close() { s.s.Close() }
+
+// URL is the server's base URL, "http://127.0.0.1:PORT".
+func (s *Server) URL() string { return s.s.URL() }
+
+// Handler returns the server's handler, for use with a custom transport.
+func (s *Server) Handler() http.Handler { return s.s.Handler() }
+
+// Client returns an HTTP client that reaches the server: the httptest
+// client, or for an in-memory server one whose Transport is Transport().
+func (s *Server) Client() *http.Client { return s.s.Client() }
+
+// Transport returns a RoundTripper that serves every request with the
+// server's handler in memory, whatever its host, streaming the body.
+func (s *Server) Transport() http.RoundTripper { return s.s.Transport() }
+
+// Requests returns how many requests the server has received (token and
+// login requests, and failed ones, included).
+func (s *Server) Requests() int { return s.s.Requests() }
+
+// Config returns the configuration with defaults applied.
+func (s *Server) Config() ServerConfig { return s.s.Config() }
+
+// Settings returns the settings that make Template's connector read this
+// server: base_url, the credentials its Auth needs, and token_url or
+// login_url.
+func (s *Server) Settings() connector.Settings { return s.s.Settings() }
+
+// TemplateJSON returns the template Template parses, as JSON.
+func (s *Server) TemplateJSON() []byte { return s.s.TemplateJSON() }
+
+// Template returns a template that reads this server (see TemplateJSON):
+// fields id, email, name, first_name, last_name, status, role, department,
+// title and the extra "seat"; the filter type == "User"; activity from
+// last_activity_at, application "Fake App". Each call returns a new
+// template the caller may change.
+func (s *Server) Template() connector.Template { return s.s.Template() }
+
+// User returns the user a connector made from Template maps record i
+// (0-based) onto, and whether the template's filter keeps it. Activity is
+// classified against Config().Now with the default 30 days; Connector is
+// left empty.
+func (s *Server) User(i int) (u saasconnect.User, kept bool) { return s.s.User(i) }
+
+// Users returns the users a connector made from Template delivers, in
+// order (see User). It holds them all: for big servers use User and Kept.
+func (s *Server) Users() []saasconnect.User { return s.s.Users() }
+
+// Kept returns how many of the generated users the template's filter keeps.
+func (s *Server) Kept() int { return s.s.Kept() }
