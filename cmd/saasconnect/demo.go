@@ -7,6 +7,7 @@ import (
 
 	"github.com/saasconnect/saasconnect/connector"
 	"github.com/saasconnect/saasconnect/internal/fakevendor"
+	"github.com/saasconnect/saasconnect/internal/fakevendor/fvtemplate"
 )
 
 // cmdDemo starts an in-process fake vendor on loopback and runs a real
@@ -43,11 +44,11 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	})
 	defer srv.Close()
 	if *showTemplate {
-		_, err := e.stdout.Write(srv.TemplateJSON())
+		_, err := e.stdout.Write(fvtemplate.JSON(srv))
 		return err
 	}
 	fmt.Fprintf(e.stderr, "demo: fake vendor at %s serving %d users (OAuth2, Link-header pages of 10, page 2 throttled once)\n", srv.URL(), *users)
-	c, err := connector.New(srv.Template(), "demo", srv.Settings(),
+	c, err := connector.New(fvtemplate.Template(srv), "demo", srv.Settings(),
 		connector.WithHTTPClient(srv.Client()),
 		connector.WithRetry(connector.RetryPolicy{MinWait: 50 * time.Millisecond, MaxWait: 2 * time.Second}),
 		connector.WithProgress(progressPrinter(e.stderr)),

@@ -6,6 +6,7 @@ import (
 	"github.com/saasconnect/saasconnect"
 	"github.com/saasconnect/saasconnect/connector"
 	"github.com/saasconnect/saasconnect/internal/fakevendor"
+	"github.com/saasconnect/saasconnect/internal/fakevendor/fvtemplate"
 )
 
 // Pagination is the paging style a [Server] speaks. The values other than
@@ -200,14 +201,14 @@ func (s *Server) Config() ServerConfig { return s.s.Config() }
 func (s *Server) Settings() connector.Settings { return s.s.Settings() }
 
 // TemplateJSON returns the template Template parses, as JSON.
-func (s *Server) TemplateJSON() []byte { return s.s.TemplateJSON() }
+func (s *Server) TemplateJSON() []byte { return fvtemplate.JSON(s.s) }
 
 // Template returns a template that reads this server (see TemplateJSON):
 // fields id, email, name, first_name, last_name, status, role, department,
 // title and the extra "seat"; the filter type == "User"; activity from
 // last_activity_at, application "Fake App". Each call returns a new
 // template the caller may change.
-func (s *Server) Template() connector.Template { return s.s.Template() }
+func (s *Server) Template() connector.Template { return fvtemplate.Template(s.s) }
 
 // User returns the user a connector made from Template maps record i
 // (0-based) onto, and whether the template's filter keeps it. Activity is

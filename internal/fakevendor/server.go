@@ -5,11 +5,12 @@
 //
 // It is the implementation behind connectortest.Server and the CLI's demo
 // command. It imports neither testing nor any test helper, so programs can
-// embed it without pulling test machinery into their binaries.
+// embed it without pulling test machinery into their binaries, and not the
+// connector package either, so connector's own tests can use it: package
+// fvtemplate builds the matching connector.Template.
 package fakevendor
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -25,9 +26,6 @@ import (
 	"time"
 
 	"github.com/saasconnect/saasconnect"
-	"github.com/saasconnect/saasconnect/connector"
-	"github.com/saasconnect/saasconnect/filter"
-	"github.com/saasconnect/saasconnect/paginate"
 )
 
 // Pagination is the paging style a [Server] speaks. The values other than
@@ -284,11 +282,11 @@ func (s *Server) Requests() int { return int(s.requests.Load()) }
 // Config returns the configuration with defaults applied.
 func (s *Server) Config() ServerConfig { return s.cfg }
 
-// Settings returns the settings that make Template's connector read this
-// server: base_url, the credentials its Auth needs, and token_url or
+// Settings returns the settings that make the fake's template (package
+// fvtemplate) read this server: base_url, the credentials its Auth needs, and token_url or
 // login_url.
-func (s *Server) Settings() connector.Settings {
-	set := connector.Settings{"base_url": s.url + basePath}
+func (s *Server) Settings() map[string]string {
+	set := map[string]string{"base_url": s.url + basePath}
 	switch s.cfg.Auth {
 	case AuthAPIKey:
 		set["api_key"] = APIKey
@@ -302,96 +300,6 @@ func (s *Server) Settings() connector.Settings {
 		set["login_url"] = s.url + "/auth/login"
 	}
 	return set
-}
-
-// TemplateJSON returns Template as JSON, keys sorted and indented.
-func (s *Server) TemplateJSON() []byte {
-	data, err := json.Marshal(s.Template())
-	if err != nil {
-		panic(fmt.Sprintf("connectortest: fake vendor template: %v", err))
-	}
-	// Sort the keys (the form the template has always been printed in):
-	// decode into plain maps, keeping numbers exact, and encode again.
-	var doc any
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil {
-		panic(fmt.Sprintf("connectortest: fake vendor template: %v", err))
-	}
-	if data, err = json.MarshalIndent(doc, "", "  "); err != nil {
-		panic(fmt.Sprintf("connectortest: fake vendor template: %v", err))
-	}
-	return data
-}
-
-// Template returns a template that reads this server: fields id, email,
-// name, first_name, last_name, status, role, department, title and the extra
-// "seat"; the filter type == "User"; activity from last_activity_at,
-// application "Fake App". The caller owns the result.
-func (s *Server) Template() connector.Template {
-	c := s.cfg
-	t := connector.Template{
-		Version: 1, Slug: "fake-vendor", Name: "Fake Vendor", Vendor: "connectortest",
-		Support: "full", DocsURL: "https://pkg.go.dev/github.com/saasconnect/saasconnect/connector/connectortest",
-		Declared: []connector.Setting{{Name: "base_url", Default: "http://127.0.0.1:9" + basePath}},
-		Request:  connector.RequestSpec{UsersURL: "{base_url}/users"},
-		Response: connector.ResponseSpec{
-			RecordsPath: "data",
-			Fields: map[string]string{
-				"id": "id", "email": "email", "name": "profile.display_name",
-				"first_name": "profile.first_name", "last_name": "profile.last_name",
-				"status": "status", "role": "role", "department": "profile.department",
-				"title": "profile.title", "seat": "seat",
-			},
-			StatusValues: map[string]string{"ACTIVE": "active", "SUSPENDED": "suspended", "DEPROVISIONED": "deprovisioned"},
-		},
-		Filters:  []filter.Condition{{Field: "type", Operator: filter.Equal, Value: "User"}},
-		Activity: connector.ActivitySpec{Type: "user", LastActivityField: "last_activity_at", Application: "Fake App"},
-	}
-	switch c.Auth {
-	case AuthAPIKey:
-		t.Auth = connector.AuthSpec{Method: connector.AuthAPIKey, TokenType: "Bearer"}
-	case AuthBasic:
-		t.Auth = connector.AuthSpec{Method: connector.AuthBasic}
-	case AuthOAuth2:
-		t.Auth = connector.AuthSpec{Method: connector.AuthOAuth2, GrantType: "client_credentials", TokenURL: "{token_url}", ClientAuth: "header"}
-		t.Declared = append(t.Declared, connector.Setting{Name: "token_url", Default: "http://127.0.0.1:9/oauth/token"})
-	case AuthSession:
-		t.Auth = connector.AuthSpec{Method: connector.AuthSession, LoginURL: "{login_url}", LoginFormat: "json",
-			LoginBody: map[string]any{"username": "{username}", "password": "{password}"},
-			TokenPath: "session.token", Header: "X-Session-Token"}
-		t.Declared = append(t.Declared, connector.Setting{Name: "login_url", Default: "http://127.0.0.1:9/auth/login"})
-	default:
-		t.Auth = connector.AuthSpec{Method: connector.AuthNone}
-	}
-	p := paginate.Config{Type: paginate.Type(c.Pagination), PageSize: c.PageSize}
-	switch c.Pagination {
-	case PaginateNone:
-		p = paginate.Config{Type: paginate.None}
-	case PaginateOffset:
-		p.OffsetField, p.LimitField = "offset", "limit"
-	case PaginatePage:
-		p.PageField, p.PageSizeField = "page", "per_page"
-	case PaginateCursor:
-		p.CursorField, p.CursorPath, p.LimitField = "cursor", "meta.next_cursor", "limit"
-	case PaginateLastID:
-		p.Type = paginate.CursorLimit
-		p.CursorField, p.CursorPath, p.LimitField = "after", "$last.id", "limit"
-	case PaginateLinkHeader, PaginateNextURL:
-		p.PageSize = 0 // the limit goes in the query; the next URL keeps it
-		t.Request.Query = map[string]string{"limit": strconv.Itoa(c.PageSize)}
-		if c.Pagination == PaginateNextURL {
-			p.NextURLPath = `["@odata.nextLink"]`
-		}
-	}
-	if c.ReportTotal && (c.Pagination == PaginateOffset || c.Pagination == PaginatePage) {
-		p.TotalPath = "total"
-	}
-	if c.Pagination != PaginateNone {
-		p.MaxPages = c.Users/max(1, c.PageSize) + 10
-	}
-	t.Pagination = p
-	return t
 }
 
 // User returns the user a connector made from Template maps record i
