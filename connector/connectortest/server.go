@@ -1,7 +1,9 @@
 package connectortest
 
 import (
+	"cmp"
 	"net/http"
+	"time"
 
 	"github.com/saasconnect/saasconnect"
 	"github.com/saasconnect/saasconnect/connector"
@@ -102,37 +104,68 @@ const (
 // default 64 MiB page cap.
 const DefaultHugeBodySize = fakevendor.DefaultHugeBodySize
 
-// Fault is one injected failure. Its fields:
-//
-//   - Kind is the FaultKind.
-//   - Page is the 1-based page the fault hits; 0 means every page.
-//   - Times is how many matching requests fail; 0 means all of them. With
-//     Times 1 a retrying connector recovers.
-//   - Status is the FaultServerError status (default 503).
-//   - RetryAfter is the FaultRateLimit Retry-After (rounded up to seconds).
-//   - Delay is the FaultSlowBody pause between chunks.
-//   - Size is the FaultHugeBody size in bytes.
-type Fault = fakevendor.Fault
+// Fault is one injected failure.
+type Fault struct {
+	Kind FaultKind
+	// Page is the 1-based page the fault hits; 0 means every page.
+	Page int
+	// Times is how many matching requests fail; 0 means all of them.
+	// With Times 1 a retrying connector recovers.
+	Times int
+	// Status is the FaultServerError status (default 503).
+	Status int
+	// RetryAfter is the FaultRateLimit Retry-After (rounded up to seconds).
+	RetryAfter time.Duration
+	// Delay is the FaultSlowBody pause between chunks.
+	Delay time.Duration
+	// Size is the FaultHugeBody size in bytes.
+	Size int64
+}
 
 // ServerConfig configures a [Server]. The zero value serves no users, one
-// offset page at a time, with no auth. Its fields:
-//
-//   - Users is the number of generated users (records). Every 17th is a
-//     bot (dropped by the template's filter), every 7th never signed in.
-//   - Pagination is the paging style (default PaginateOffset).
-//   - PageSize is the page size the template asks for (default 100). The
-//     server honours the requested limit, capped at 10000.
-//   - ReportTotal adds "total": Users to every page (template total_path).
-//   - Auth is the credential check (default AuthNone).
-//   - Latency is waited before answering each users page (honouring the
-//     request's context).
-//   - Faults are the injected failures, checked in order; the first that
-//     matches a request applies.
-//   - Now is the reference time of generated activity (default
-//     DefaultNow): give the connector the same clock (connector.WithClock)
-//     to get the activity Users reports.
-//   - TokenTTL is the OAuth2 token lifetime (default 1h).
-type ServerConfig = fakevendor.ServerConfig
+// offset page at a time, with no auth.
+type ServerConfig struct {
+	// Users is the number of generated users (records). Every 17th is a
+	// bot (dropped by the template's filter), every 7th never signed in.
+	Users int
+	// Pagination is the paging style (default PaginateOffset).
+	Pagination Pagination
+	// PageSize is the page size the template asks for (default 100). The
+	// server honours the requested limit, capped at 10000.
+	PageSize int
+	// ReportTotal adds "total": Users to every page (template total_path).
+	ReportTotal bool
+	// Auth is the credential check (default AuthNone).
+	Auth Auth
+	// Latency is waited before answering each users page (honouring the
+	// request's context).
+	Latency time.Duration
+	// Faults are the injected failures, checked in order; the first that
+	// matches a request applies.
+	Faults []Fault
+	// Now is the reference time of generated activity (default
+	// 2026-01-01T00:00:00Z): give the connector the same clock
+	// (connector.WithClock) to get the activity Users reports.
+	Now time.Time
+	// TokenTTL is the OAuth2 token lifetime (default 1h).
+	TokenTTL time.Duration
+}
+
+// fake converts c to the fake vendor's configuration, applying DefaultNow
+// as it reads when the server starts.
+func (c ServerConfig) fake() fakevendor.ServerConfig {
+	fc := fakevendor.ServerConfig{
+		Users: c.Users, Pagination: c.Pagination, PageSize: c.PageSize, ReportTotal: c.ReportTotal,
+		Auth: c.Auth, Latency: c.Latency, Now: cmp.Or(c.Now, DefaultNow), TokenTTL: c.TokenTTL,
+	}
+	for _, f := range c.Faults {
+		fc.Faults = append(fc.Faults, fakevendor.Fault{
+			Kind: f.Kind, Page: f.Page, Times: f.Times, Status: f.Status,
+			RetryAfter: f.RetryAfter, Delay: f.Delay, Size: f.Size,
+		})
+	}
+	return fc
+}
 
 // DefaultNow is the default reference time of generated activity and of
 // Replay's clock.
@@ -146,19 +179,20 @@ var DefaultNow = fakevendor.DefaultNow
 // A Server is safe for concurrent use. Start one with NewServer (a loopback
 // httptest.Server) or NewInMemoryServer (no listener: use Client, inside
 // testing/synctest bubbles too). Close it when done.
-type Server struct{ s *fakevendor.Server }
+type Server struct {
+	s   *fakevendor.Server
+	cfg ServerConfig // with defaults applied
+}
 
-// withDefaultNow applies DefaultNow as it reads when the server starts.
-func withDefaultNow(cfg ServerConfig) ServerConfig {
-	if cfg.Now.IsZero() {
-		cfg.Now = DefaultNow
-	}
-	return cfg
+func newServer(fs *fakevendor.Server, cfg ServerConfig) *Server {
+	fc := fs.Config()
+	cfg.Pagination, cfg.PageSize, cfg.Auth, cfg.Now, cfg.TokenTTL = fc.Pagination, fc.PageSize, fc.Auth, fc.Now, fc.TokenTTL
+	return &Server{s: fs, cfg: cfg}
 }
 
 // NewServer starts a Server on a loopback httptest.Server.
 func NewServer(cfg ServerConfig) *Server {
-	return &Server{fakevendor.NewServer(withDefaultNow(cfg))}
+	return newServer(fakevendor.NewServer(cfg.fake()), cfg)
 }
 
 // NewInMemoryServer returns a Server with no listener: requests reach it
@@ -167,7 +201,7 @@ func NewServer(cfg ServerConfig) *Server {
 // testing/synctest bubble, where a real listener would keep the bubble
 // from ever being idle.
 func NewInMemoryServer(cfg ServerConfig) *Server {
-	return &Server{fakevendor.NewInMemoryServer(withDefaultNow(cfg))}
+	return newServer(fakevendor.NewInMemoryServer(cfg.fake()), cfg)
 }
 
 // Close shuts the listener down (blocking until outstanding requests end).
@@ -193,7 +227,7 @@ func (s *Server) Transport() http.RoundTripper { return s.s.Transport() }
 func (s *Server) Requests() int { return s.s.Requests() }
 
 // Config returns the configuration with defaults applied.
-func (s *Server) Config() ServerConfig { return s.s.Config() }
+func (s *Server) Config() ServerConfig { return s.cfg }
 
 // Settings returns the settings that make Template's connector read this
 // server: base_url, the credentials its Auth needs, and token_url or

@@ -11,6 +11,7 @@
 package fakevendor
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -117,6 +118,10 @@ const (
 	// FaultHugeBody pads the page to Fault.Size bytes (default
 	// DefaultHugeBodySize), streamed without holding it in memory.
 	FaultHugeBody FaultKind = "huge_body"
+	// FaultResponse answers Fault.Status (default 200) with Fault.Header
+	// and Fault.Body (default {"error":"injected fault"}) instead of the
+	// page, before the page is generated.
+	FaultResponse FaultKind = "response"
 )
 
 // DefaultHugeBodySize is the FaultHugeBody size: just over the connector's
@@ -139,6 +144,9 @@ type Fault struct {
 	Delay time.Duration
 	// Size is the FaultHugeBody size in bytes.
 	Size int64
+	// Header and Body are the FaultResponse headers and body.
+	Header map[string]string
+	Body   string
 }
 
 // ServerConfig configures a [Server]. The zero value serves no users, one
@@ -168,6 +176,19 @@ type ServerConfig struct {
 	Now time.Time
 	// TokenTTL is the OAuth2 token lifetime (default 1h).
 	TokenTTL time.Duration
+
+	// Records, when not nil, are served (each encoded with encoding/json)
+	// instead of generated users, and Users is ignored. Paging by last id
+	// needs generated ids. User, Users and Kept describe generated users
+	// only. The server reads the maps while it serves: change them only
+	// while no request is in flight.
+	Records []map[string]any
+	// BasePath is the path the API lives under (default "/api/v1"; "/" is
+	// the root): the users listing is BasePath + "/users".
+	BasePath string
+	// APIKeyParam, when set, is a query parameter that may carry APIKey
+	// instead of the Authorization header (AuthAPIKey).
+	APIKeyParam string
 }
 
 // DefaultNow is the default reference time of generated activity and of
@@ -188,6 +209,9 @@ type Server struct {
 	url      string
 	handler  http.Handler
 	requests atomic.Int64
+	pages    atomic.Int64   // users requests
+	logins   atomic.Int64   // token and login requests
+	usersAt  string         // BasePath + "/users"
 	fired    []atomic.Int64 // per fault
 	tokens   sync.Map       // issued OAuth2 and session tokens
 	tokenSeq atomic.Int64
@@ -229,10 +253,17 @@ func newServer(cfg ServerConfig) *Server {
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = time.Hour
 	}
+	if cfg.BasePath == "" {
+		cfg.BasePath = basePath
+	}
+	if cfg.Records != nil {
+		cfg.Users = len(cfg.Records)
+	}
 	s := &Server{cfg: cfg, fired: make([]atomic.Int64, len(cfg.Faults))}
+	s.usersAt = strings.TrimSuffix(cfg.BasePath, "/") + "/users"
 	s.bufs.New = func() any { b := make([]byte, 0, 64<<10); return &b }
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+usersPath, s.serveUsers)
+	mux.HandleFunc("GET "+s.usersAt, s.serveUsers)
 	mux.HandleFunc("POST /oauth/token", s.serveToken)
 	mux.HandleFunc("POST /auth/login", s.serveLogin)
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -243,9 +274,8 @@ func newServer(cfg ServerConfig) *Server {
 }
 
 const (
-	basePath  = "/api/v1"
-	usersPath = basePath + "/users"
-	maxLimit  = 10000
+	basePath = "/api/v1"
+	maxLimit = 10000
 )
 
 // Close shuts the listener down (blocking until outstanding requests end).
@@ -279,6 +309,18 @@ func (s *Server) Transport() http.RoundTripper { return handlerTransport{s.handl
 // login requests, and failed ones, included).
 func (s *Server) Requests() int { return int(s.requests.Load()) }
 
+// UsersRequests returns how many users-listing requests the server has
+// received, failed ones included.
+func (s *Server) UsersRequests() int { return int(s.pages.Load()) }
+
+// AuthRequests returns how many token and login requests the server has
+// received, refused ones included.
+func (s *Server) AuthRequests() int { return int(s.logins.Load()) }
+
+// RevokeTokens forgets every OAuth2 and session token issued so far: a
+// request that carries one is answered 401, as if it had expired.
+func (s *Server) RevokeTokens() { s.tokens.Clear() }
+
 // Config returns the configuration with defaults applied.
 func (s *Server) Config() ServerConfig { return s.cfg }
 
@@ -286,7 +328,7 @@ func (s *Server) Config() ServerConfig { return s.cfg }
 // fvtemplate) read this server: base_url, the credentials its Auth needs, and token_url or
 // login_url.
 func (s *Server) Settings() map[string]string {
-	set := map[string]string{"base_url": s.url + basePath}
+	set := map[string]string{"base_url": s.url + strings.TrimSuffix(s.cfg.BasePath, "/")}
 	switch s.cfg.Auth {
 	case AuthAPIKey:
 		set["api_key"] = APIKey
@@ -480,6 +522,16 @@ func (r record) appendJSON(b []byte) []byte {
 	return append(b, `"]}`...)
 }
 
+// appendRecord appends a record given in ServerConfig.Records. Records are
+// test data; one that does not encode is a bug in the test that gave it.
+func appendRecord(b []byte, rec map[string]any) []byte {
+	data, err := json.Marshal(rec)
+	if err != nil {
+		panic(fmt.Sprintf("fakevendor: ServerConfig.Records: %v", err))
+	}
+	return append(b, data...)
+}
+
 // appendPadded appends i as at least eight digits.
 func appendPadded(b []byte, i int) []byte {
 	for d := 10000000; d > 1 && i < d; d /= 10 {
@@ -500,6 +552,7 @@ func idIndex(id string) (int, bool) {
 // ---- handlers ----
 
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
+	s.logins.Add(1)
 	id, secret, ok := r.BasicAuth()
 	if s.cfg.Auth != AuthOAuth2 || !ok || id != ClientID || secret != ClientSecret {
 		writeJSONError(w, http.StatusUnauthorized, `{"error":"invalid_client"}`)
@@ -516,6 +569,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
+	s.logins.Add(1)
 	var body struct{ Username, Password string }
 	if s.cfg.Auth != AuthSession || json.NewDecoder(r.Body).Decode(&body) != nil || body.Username != Username || body.Password != Password {
 		writeJSONError(w, http.StatusUnauthorized, `{"error":"invalid credentials"}`)
@@ -536,6 +590,9 @@ func writeJSONError(w http.ResponseWriter, status int, body string) {
 func (s *Server) authorized(r *http.Request) bool {
 	switch s.cfg.Auth {
 	case AuthAPIKey:
+		if s.cfg.APIKeyParam != "" && r.URL.Query().Get(s.cfg.APIKeyParam) == APIKey {
+			return true
+		}
 		return r.Header.Get("Authorization") == "Bearer "+APIKey
 	case AuthBasic:
 		u, p, ok := r.BasicAuth()
@@ -649,6 +706,7 @@ func (s *Server) fault(page int) (Fault, bool) {
 }
 
 func (s *Server) serveUsers(w http.ResponseWriter, r *http.Request) {
+	s.pages.Add(1)
 	if !s.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="fake"`)
 		writeJSONError(w, http.StatusUnauthorized, `{"error":"unauthorized"}`)
@@ -686,6 +744,17 @@ func (s *Server) serveUsers(w http.ResponseWriter, r *http.Request) {
 			return
 		case FaultUnauthorized:
 			writeJSONError(w, http.StatusUnauthorized, `{"error":"token expired"}`)
+			return
+		case FaultResponse:
+			for k, v := range f.Header {
+				w.Header().Set(k, v)
+			}
+			body := cmp.Or(f.Body, `{"error":"injected fault"}`)
+			if w.Header().Get("Content-Type") == "" {
+				w.Header().Set("Content-Type", "application/json")
+			}
+			w.WriteHeader(cmp.Or(f.Status, http.StatusOK))
+			io.WriteString(w, body)
 			return
 		}
 	}
@@ -752,6 +821,10 @@ func (s *Server) appendPage(b []byte, r *http.Request, p pageRequest, f Fault, f
 		if i > p.start {
 			b = append(b, ',')
 		}
+		if s.cfg.Records != nil {
+			b = appendRecord(b, s.cfg.Records[i])
+			continue
+		}
 		b = s.record(i).appendJSON(b)
 	}
 	b = append(b, ']')
@@ -787,7 +860,7 @@ func (s *Server) appendPage(b []byte, r *http.Request, p pageRequest, f Fault, f
 			if faulty && f.Kind == FaultCrossOrigin {
 				origin = "https://other-origin.example.com"
 			}
-			next = origin + usersPath + "?cursor=" + nextCursor + "&limit=" + strconv.Itoa(p.limit)
+			next = origin + s.usersAt + "?cursor=" + nextCursor + "&limit=" + strconv.Itoa(p.limit)
 		}
 		if s.cfg.Pagination == PaginateNextURL && next != "" {
 			b = append(b, `,"@odata.nextLink":"`...)
