@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/saasconnect/saasconnect/internal/fakevendor"
 	"github.com/saasconnect/saasconnect/paginate"
 )
 
@@ -59,7 +60,7 @@ func TestPagingInPOSTBody(t *testing.T) {
 			Pagination: paginate.Config{Type: paginate.PageNumber, In: "body", PageField: "Args.PageNumber", PageSizeField: "Args.PageSize", PageSize: 2},
 			Response:   ResponseSpec{RecordsPath: "Result.Results[*].Row", Fields: map[string]string{"id": "ID", "email": "Email"}},
 		}
-		c, err := New(tmpl, "rr", nil, WithHTTPClient(&http.Client{Transport: handlerTransport{h}}),
+		c, err := New(tmpl, "rr", nil, WithHTTPClient(&http.Client{Transport: fakevendor.HandlerTransport(h)}),
 			WithRetry(RetryPolicy{MinWait: time.Second, MaxWait: time.Second}))
 		require.NoError(t, err)
 		users, rep, err := collect(t, c, t.Context())

@@ -340,7 +340,7 @@ func TestRetriesNoLossNoDuplicates(t *testing.T) {
 				f.faults[3] = []fault{{status: 502}}
 				var logs logSink
 				c, err := New(f.template(f.base), "r", f.settings(),
-					WithHTTPClient(&http.Client{Transport: handlerTransport{f}}),
+					WithHTTPClient(&http.Client{Transport: f.transport()}),
 					WithLogger(logs.logger()),
 					WithRetry(RetryPolicy{MaxAttempts: 4, MinWait: time.Second, MaxWait: 10 * time.Second}))
 				require.NoError(t, err)
@@ -370,7 +370,7 @@ func TestTruncatedBodyFailsTheRun(t *testing.T) {
 				f.base = "https://vendor.test"
 				f.truncate[page] = true
 				c, err := New(f.template(f.base), "t", Settings{"api_key": testAPIKey},
-					WithHTTPClient(&http.Client{Transport: handlerTransport{f}}))
+					WithHTTPClient(&http.Client{Transport: f.transport()}))
 				require.NoError(t, err)
 				users, rep, err := collect(t, c, t.Context())
 				require.Error(t, err)
@@ -425,10 +425,8 @@ func TestRefreshOn401(t *testing.T) {
 	n := 0
 	rep, err := c.Run(t.Context(), func(u saasconnect.User) error {
 		n++
-		if n == 3 { // revoke tok-1 before page 2
-			f.mu.Lock()
-			f.revoked["tok-1"] = true
-			f.mu.Unlock()
+		if n == 3 { // revoke the token before page 2
+			f.fake().RevokeTokens()
 		}
 		return nil
 	})
@@ -504,7 +502,7 @@ func TestRetryAfterAboveCap(t *testing.T) {
 		f.base = "https://vendor.test"
 		f.faults[2] = []fault{{status: 429, retryAfter: "3600"}}
 		c, err := New(f.template(f.base), "ra", f.settings(),
-			WithHTTPClient(&http.Client{Transport: handlerTransport{f}}),
+			WithHTTPClient(&http.Client{Transport: f.transport()}),
 			WithRetry(RetryPolicy{MaxWait: time.Minute}))
 		require.NoError(t, err)
 		start := time.Now()
@@ -558,7 +556,7 @@ func TestRateLimited403(t *testing.T) {
 				f.base = "https://vendor.test"
 				f.faults[2] = []fault{tt.fault()}
 				c, err := New(f.template(f.base), "gh", f.settings(),
-					WithHTTPClient(&http.Client{Transport: handlerTransport{f}}),
+					WithHTTPClient(&http.Client{Transport: f.transport()}),
 					WithRetry(RetryPolicy{MaxWait: time.Minute}))
 				require.NoError(t, err)
 				start := time.Now()
@@ -592,7 +590,7 @@ func TestRateLimitWaits(t *testing.T) {
 		var last Progress
 		var logs logSink
 		c, err := New(tmpl, "rl", nil,
-			WithHTTPClient(&http.Client{Transport: handlerTransport{f}}), WithLogger(logs.logger()),
+			WithHTTPClient(&http.Client{Transport: f.transport()}), WithLogger(logs.logger()),
 			WithProgress(func(p Progress) { last = p }))
 		require.NoError(t, err)
 		start := time.Now()
@@ -615,7 +613,7 @@ func TestPlainHTTPAndCrossOrigin(t *testing.T) {
 	require.ErrorContains(t, err, "refusing plain http URL http://vendor.example.com/users")
 
 	srv := f.server()
-	f.base = "https://evil.example.net"
+	f.crossOrigin = true // next URLs point at https://other-origin.example.com
 	c, err := New(f.template(srv.URL), "h", f.settings())
 	require.NoError(t, err)
 	users, rep, err := collect(t, c, t.Context())

@@ -120,7 +120,7 @@ const (
 	FaultHugeBody FaultKind = "huge_body"
 	// FaultResponse answers Fault.Status (default 200) with Fault.Header
 	// and Fault.Body (default {"error":"injected fault"}) instead of the
-	// page, before the page is generated.
+	// page; no Content-Type is added.
 	FaultResponse FaultKind = "response"
 )
 
@@ -304,6 +304,12 @@ func (s *Server) Client() *http.Client {
 // Transport returns a RoundTripper that serves every request with the
 // server's handler in memory, whatever its host, streaming the body.
 func (s *Server) Transport() http.RoundTripper { return handlerTransport{s.handler} }
+
+// HandlerTransport returns a RoundTripper that serves every request with h
+// in memory, whatever its host, the way Server.Transport does: the body
+// streams, a handler panic with http.ErrAbortHandler resets it, and the
+// request's context cancels it. It is safe for concurrent use.
+func HandlerTransport(h http.Handler) http.RoundTripper { return handlerTransport{h} }
 
 // Requests returns how many requests the server has received (token and
 // login requests, and failed ones, included).
@@ -750,9 +756,6 @@ func (s *Server) serveUsers(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set(k, v)
 			}
 			body := cmp.Or(f.Body, `{"error":"injected fault"}`)
-			if w.Header().Get("Content-Type") == "" {
-				w.Header().Set("Content-Type", "application/json")
-			}
 			w.WriteHeader(cmp.Or(f.Status, http.StatusOK))
 			io.WriteString(w, body)
 			return
@@ -854,7 +857,7 @@ func (s *Server) appendPage(b []byte, r *http.Request, p pageRequest, f Fault, f
 	case PaginateLinkHeader, PaginateNextURL:
 		if nextCursor != "" {
 			origin := "http://" + r.Host
-			if r.TLS != nil {
+			if r.TLS != nil || r.URL.Scheme == "https" { // in memory, the URL keeps the scheme
 				origin = "https://" + r.Host
 			}
 			if faulty && f.Kind == FaultCrossOrigin {
