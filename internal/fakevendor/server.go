@@ -198,7 +198,8 @@ var DefaultNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // Server is an in-process fake vendor: it serves cfg.Users generated users
 // with the configured paging, auth check, latency and faults. Pages are
 // generated on the fly into reused buffers, so a Server of a million users
-// holds none of them. fvtemplate.Template and Settings make a real connector read it.
+// holds none of them. fvtemplate.Template and Settings make a real
+// connector read it.
 //
 // A Server is safe for concurrent use. Start one with NewServer (a loopback
 // httptest.Server) or NewInMemoryServer (no listener: use Client, inside
@@ -350,8 +351,8 @@ func (s *Server) Settings() map[string]string {
 	return set
 }
 
-// User returns the user a connector made from fvtemplate.Template maps record i
-// (0-based) onto, and whether the template's filter keeps it. Activity is
+// User returns the user a connector made from fvtemplate.Template maps
+// record i (0-based) onto, and whether the template's filter keeps it. Activity is
 // classified against Config().Now with the default 30 days; Connector is
 // left empty.
 func (s *Server) User(i int) (u saasconnect.User, kept bool) {
