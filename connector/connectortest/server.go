@@ -13,96 +13,98 @@ import (
 
 // Pagination is the paging style a [Server] speaks. The values other than
 // PaginateLastID are the template's pagination.type values.
-type Pagination = fakevendor.Pagination
+type Pagination string
 
 // The pagination styles. Each serves the records under "data".
 const (
 	// PaginateNone: every user in one response.
-	PaginateNone = fakevendor.PaginateNone
+	PaginateNone Pagination = "none"
 	// PaginateOffset: ?offset=O&limit=L.
-	PaginateOffset = fakevendor.PaginateOffset
+	PaginateOffset Pagination = "offset_limit"
 	// PaginatePage: ?page=P&per_page=L, pages from 1.
-	PaginatePage = fakevendor.PaginatePage
+	PaginatePage Pagination = "page_number"
 	// PaginateCursor: ?cursor=C&limit=L; the next cursor is in
 	// meta.next_cursor, absent on the last page.
-	PaginateCursor = fakevendor.PaginateCursor
+	PaginateCursor Pagination = "cursor_limit"
 	// PaginateLastID: ?after=ID&limit=L, the cursor is the last record's id
 	// (template cursor_path "$last.id"); a short page ends the walk.
-	PaginateLastID = fakevendor.PaginateLastID
+	PaginateLastID Pagination = "last_id"
 	// PaginateLinkHeader: Link: <absolute URL>; rel="next".
-	PaginateLinkHeader = fakevendor.PaginateLinkHeader
+	PaginateLinkHeader Pagination = "link_header"
 	// PaginateNextURL: the absolute next URL is in "@odata.nextLink".
-	PaginateNextURL = fakevendor.PaginateNextURL
+	PaginateNextURL Pagination = "next_url"
 )
 
 // Paginations lists every Pagination.
-func Paginations() []Pagination { return fakevendor.Paginations() }
+func Paginations() []Pagination {
+	return []Pagination{PaginateNone, PaginateOffset, PaginatePage, PaginateCursor, PaginateLastID, PaginateLinkHeader, PaginateNextURL}
+}
 
 // Auth is the credential check a [Server] applies to the users listing.
-type Auth = fakevendor.Auth
+type Auth string
 
 // The auth styles, with the fixed fake credentials Settings hands out.
 const (
 	// AuthNone: no check.
-	AuthNone = fakevendor.AuthNone
+	AuthNone Auth = "none"
 	// AuthAPIKey: "Authorization: Bearer " + APIKey.
-	AuthAPIKey = fakevendor.AuthAPIKey
+	AuthAPIKey Auth = "api_key"
 	// AuthBasic: HTTP Basic with Username and Password.
-	AuthBasic = fakevendor.AuthBasic
+	AuthBasic Auth = "basic"
 	// AuthOAuth2: a Bearer token from POST /oauth/token (client
 	// credentials grant, client authenticated with HTTP Basic ClientID and
 	// ClientSecret).
-	AuthOAuth2 = fakevendor.AuthOAuth2
+	AuthOAuth2 Auth = "oauth2"
 	// AuthSession: "X-Session-Token: <token>" from POST /auth/login with the
 	// JSON body {"username": Username, "password": Password}; the token is at
 	// session.token in the reply.
-	AuthSession = fakevendor.AuthSession
+	AuthSession Auth = "session"
 )
 
 // The fake credentials a Server accepts (see Settings).
 const (
-	APIKey       = fakevendor.APIKey
-	Username     = fakevendor.Username
-	Password     = fakevendor.Password
-	ClientID     = fakevendor.ClientID
-	ClientSecret = fakevendor.ClientSecret
+	APIKey       = "test-api-key"
+	Username     = "admin"
+	Password     = "test-password"
+	ClientID     = "test-client"
+	ClientSecret = "test-client-secret"
 )
 
 // FaultKind names a failure a [Server] can inject.
-type FaultKind = fakevendor.FaultKind
+type FaultKind string
 
 // The faults a Server can inject.
 const (
 	// FaultRateLimit answers 429, with "Retry-After: <seconds>" when
 	// Fault.RetryAfter > 0.
-	FaultRateLimit = fakevendor.FaultRateLimit
+	FaultRateLimit FaultKind = "rate_limit"
 	// FaultServerError answers Fault.Status (default 503).
-	FaultServerError = fakevendor.FaultServerError
+	FaultServerError FaultKind = "server_error"
 	// FaultUnauthorized answers 401 as if the token had expired.
-	FaultUnauthorized = fakevendor.FaultUnauthorized
+	FaultUnauthorized FaultKind = "unauthorized"
 	// FaultReset sends the headers and half the body, then resets the
 	// connection (a TCP RST on a real server; an aborted body in memory).
-	FaultReset = fakevendor.FaultReset
+	FaultReset FaultKind = "reset"
 	// FaultTruncated sends a complete HTTP response whose JSON body is cut
 	// in half (Content-Length matches what is sent).
-	FaultTruncated = fakevendor.FaultTruncated
+	FaultTruncated FaultKind = "truncated"
 	// FaultSlowBody sends the body in 10 chunks, Fault.Delay apart.
-	FaultSlowBody = fakevendor.FaultSlowBody
+	FaultSlowBody FaultKind = "slow_body"
 	// FaultCursorLoop makes the next cursor, link or URL point back at the
 	// page just served (for last-id paging: serves the previous page
 	// again). No effect on offset and page paging.
-	FaultCursorLoop = fakevendor.FaultCursorLoop
+	FaultCursorLoop FaultKind = "cursor_loop"
 	// FaultCrossOrigin makes the next link or URL point at another origin
 	// (link_header and next_url only).
-	FaultCrossOrigin = fakevendor.FaultCrossOrigin
+	FaultCrossOrigin FaultKind = "cross_origin"
 	// FaultHugeBody pads the page to Fault.Size bytes (default
 	// DefaultHugeBodySize), streamed without holding it in memory.
-	FaultHugeBody = fakevendor.FaultHugeBody
+	FaultHugeBody FaultKind = "huge_body"
 )
 
 // DefaultHugeBodySize is the FaultHugeBody size: just over the connector's
 // default 64 MiB page cap.
-const DefaultHugeBodySize = fakevendor.DefaultHugeBodySize
+const DefaultHugeBodySize = 64<<20 + 1024
 
 // Fault is one injected failure.
 type Fault struct {
@@ -155,12 +157,12 @@ type ServerConfig struct {
 // as it reads when the server starts.
 func (c ServerConfig) fake() fakevendor.ServerConfig {
 	fc := fakevendor.ServerConfig{
-		Users: c.Users, Pagination: c.Pagination, PageSize: c.PageSize, ReportTotal: c.ReportTotal,
-		Auth: c.Auth, Latency: c.Latency, Now: cmp.Or(c.Now, DefaultNow), TokenTTL: c.TokenTTL,
+		Users: c.Users, Pagination: fakevendor.Pagination(c.Pagination), PageSize: c.PageSize, ReportTotal: c.ReportTotal,
+		Auth: fakevendor.Auth(c.Auth), Latency: c.Latency, Now: cmp.Or(c.Now, DefaultNow), TokenTTL: c.TokenTTL,
 	}
 	for _, f := range c.Faults {
 		fc.Faults = append(fc.Faults, fakevendor.Fault{
-			Kind: f.Kind, Page: f.Page, Times: f.Times, Status: f.Status,
+			Kind: fakevendor.FaultKind(f.Kind), Page: f.Page, Times: f.Times, Status: f.Status,
 			RetryAfter: f.RetryAfter, Delay: f.Delay, Size: f.Size,
 		})
 	}
@@ -169,7 +171,7 @@ func (c ServerConfig) fake() fakevendor.ServerConfig {
 
 // DefaultNow is the default reference time of generated activity and of
 // Replay's clock.
-var DefaultNow = fakevendor.DefaultNow
+var DefaultNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Server is an in-process fake vendor: it serves cfg.Users generated users
 // with the configured paging, auth check, latency and faults. Pages are
@@ -186,7 +188,8 @@ type Server struct {
 
 func newServer(fs *fakevendor.Server, cfg ServerConfig) *Server {
 	fc := fs.Config()
-	cfg.Pagination, cfg.PageSize, cfg.Auth, cfg.Now, cfg.TokenTTL = fc.Pagination, fc.PageSize, fc.Auth, fc.Now, fc.TokenTTL
+	cfg.Pagination, cfg.PageSize, cfg.Auth = Pagination(fc.Pagination), fc.PageSize, Auth(fc.Auth)
+	cfg.Now, cfg.TokenTTL = fc.Now, fc.TokenTTL
 	return &Server{s: fs, cfg: cfg}
 }
 
