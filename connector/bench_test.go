@@ -44,7 +44,7 @@ func BenchmarkRun(b *testing.B) {
 	f := newFakeVendor(b, 10000, paginate.OffsetLimit, AuthAPIKey)
 	f.pageSize = 1000
 	f.base = "https://vendor.test"
-	c, err := New(f.template(f.base), "bench", f.settings(), WithHTTPClient(&http.Client{Transport: handlerTransport{f}}))
+	c, err := New(f.template(f.base), "bench", f.settings(), WithHTTPClient(&http.Client{Transport: f.transport()}))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,9 +9,9 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"github.com/google/go-cmp/cmp"
 
+	"github.com/saasconnect/saasconnect/internal/fakevendor"
 	"github.com/saasconnect/saasconnect/paginate"
 )
 
@@ -59,17 +59,35 @@ func TestPagingInPOSTBody(t *testing.T) {
 			Pagination: paginate.Config{Type: paginate.PageNumber, In: "body", PageField: "Args.PageNumber", PageSizeField: "Args.PageSize", PageSize: 2},
 			Response:   ResponseSpec{RecordsPath: "Result.Results[*].Row", Fields: map[string]string{"id": "ID", "email": "Email"}},
 		}
-		c, err := New(tmpl, "rr", nil, WithHTTPClient(&http.Client{Transport: handlerTransport{h}}),
+		c, err := New(tmpl, "rr", nil, WithHTTPClient(&http.Client{Transport: fakevendor.HandlerTransport(h)}),
 			WithRetry(RetryPolicy{MinWait: time.Second, MaxWait: time.Second}))
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
 		users, rep, err := collect(t, c, t.Context())
-		require.NoError(t, err)
-		assert.Equal(t, seq(5), ids(users))
-		assert.Equal(t, 1, rep.Retries)
-		assert.Equal(t, 3, rep.Pages)
-		require.Len(t, bodies, 4)
-		assert.Equal(t, "Select ID, Email from User", bodies[0]["Script"])
-		assert.Equal(t, bodies[1], bodies[2], "the retried body is the same")
-		assert.Equal(t, float64(3), bodies[3]["Args"].(map[string]any)["PageNumber"])
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		if diff := cmp.Diff(seq(5), ids(users)); diff != "" {
+			t.Errorf("ids(users) (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(1, rep.Retries); diff != "" {
+			t.Errorf("rep.Retries (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(3, rep.Pages); diff != "" {
+			t.Errorf("rep.Pages (-want +got):\n%s", diff)
+		}
+		if len(bodies) != 4 {
+			t.Fatalf("len(bodies) = %d, want %d", len(bodies), 4)
+		}
+		if diff := cmp.Diff("Select ID, Email from User", bodies[0]["Script"]); diff != "" {
+			t.Errorf("bodies[0][\"Script\"] (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(bodies[1], bodies[2]); diff != "" {
+			t.Errorf("the retried body is the same (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(float64(3), bodies[3]["Args"].(map[string]any)["PageNumber"]); diff != "" {
+			t.Errorf("bodies[3][\"Args\"].(map[string]any)[\"PageNumber\"] (-want +got):\n%s", diff)
+		}
 	})
 }

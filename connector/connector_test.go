@@ -3,17 +3,18 @@ package connector
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/saasconnect/saasconnect"
 	"github.com/saasconnect/saasconnect/auth"
@@ -53,7 +54,9 @@ func assertNoSecrets(t *testing.T, texts ...string) {
 	t.Helper()
 	for _, s := range texts {
 		for _, sec := range testSecrets {
-			assert.NotContains(t, s, sec)
+			if strings.Contains(s, sec) {
+				t.Errorf("s contains %q:\n%s", sec, s)
+			}
 		}
 	}
 }
@@ -100,44 +103,94 @@ func TestMatrix(t *testing.T) {
 				c, err := New(f.template(srv.URL), "fake-prod", f.settings(),
 					WithLogger(logs.logger()), WithClock(clock),
 					WithProgress(func(p Progress) { progress = append(progress, p) }))
-				require.NoError(t, err)
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
 
 				users, rep, err := collect(t, c, t.Context())
-				require.NoError(t, err)
-				assert.Equal(t, seq(n), ids(users))
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				if diff := cmp.Diff(seq(n), ids(users)); diff != "" {
+					t.Errorf("ids(users) (-want +got):\n%s", diff)
+				}
 
 				wantPages := 3 // 3+3+1
 				if pt == paginate.None {
 					wantPages = 1
 				}
 				pageHits, tokenHits := f.hits()
-				assert.Equal(t, wantPages, pageHits, "page requests")
-				assert.Equal(t, Succeeded, rep.Status)
-				assert.Equal(t, "fake-prod", rep.Connector)
-				assert.Equal(t, wantPages, rep.Pages)
-				assert.Equal(t, pageHits+tokenHits, rep.Requests, "requests include token/login requests")
-				if am == AuthOAuth2 || am == AuthSession {
-					assert.Equal(t, 1, tokenHits, "one token for the whole run")
+				if diff := cmp.Diff(wantPages, pageHits); diff != "" {
+					t.Errorf("page requests (-want +got):\n%s", diff)
 				}
-				assert.Equal(t, 0, rep.Retries)
-				assert.Equal(t, n, rep.Seen)
-				assert.Equal(t, n, rep.Kept)
-				assert.Empty(t, rep.RecordErrors)
-				assert.Equal(t, fixedNow, rep.Started)
-				assert.Equal(t, n, rep.Activity.Active)
-				assert.Len(t, progress, wantPages)
-				assert.Equal(t, n, progress[len(progress)-1].Users)
+				if diff := cmp.Diff(Succeeded, rep.Status); diff != "" {
+					t.Errorf("rep.Status (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff("fake-prod", rep.Connector); diff != "" {
+					t.Errorf("rep.Connector (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(wantPages, rep.Pages); diff != "" {
+					t.Errorf("rep.Pages (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(pageHits+tokenHits, rep.Requests); diff != "" {
+					t.Errorf("requests include token/login requests (-want +got):\n%s", diff)
+				}
+				if am == AuthOAuth2 || am == AuthSession {
+					if diff := cmp.Diff(1, tokenHits); diff != "" {
+						t.Errorf("one token for the whole run (-want +got):\n%s", diff)
+					}
+				}
+				if diff := cmp.Diff(0, rep.Retries); diff != "" {
+					t.Errorf("rep.Retries (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(n, rep.Seen); diff != "" {
+					t.Errorf("rep.Seen (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(n, rep.Kept); diff != "" {
+					t.Errorf("rep.Kept (-want +got):\n%s", diff)
+				}
+				if len(rep.RecordErrors) != 0 {
+					t.Errorf("rep.RecordErrors = %v, want empty", rep.RecordErrors)
+				}
+				if diff := cmp.Diff(fixedNow, rep.Started); diff != "" {
+					t.Errorf("rep.Started (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(n, rep.Activity.Active); diff != "" {
+					t.Errorf("rep.Activity.Active (-want +got):\n%s", diff)
+				}
+				if len(progress) != wantPages {
+					t.Errorf("len(progress) = %d, want %d", len(progress), wantPages)
+				}
+				if diff := cmp.Diff(n, progress[len(progress)-1].Users); diff != "" {
+					t.Errorf("progress[len(progress)-1].Users (-want +got):\n%s", diff)
+				}
 
 				u := users[0]
-				assert.Equal(t, "user1@example.com", u.Email)
-				assert.Equal(t, saasconnect.StatusActive, u.Status)
-				assert.Equal(t, saasconnect.ActivityActive, u.Activity)
-				assert.Equal(t, "Fake App", u.Application)
-				assert.Equal(t, "fake-prod", u.Connector)
-				assert.Nil(t, u.Raw)
+				if diff := cmp.Diff("user1@example.com", u.Email); diff != "" {
+					t.Errorf("u.Email (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(saasconnect.StatusActive, u.Status); diff != "" {
+					t.Errorf("u.Status (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(saasconnect.ActivityActive, u.Activity); diff != "" {
+					t.Errorf("u.Activity (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff("Fake App", u.Application); diff != "" {
+					t.Errorf("u.Application (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff("fake-prod", u.Connector); diff != "" {
+					t.Errorf("u.Connector (-want +got):\n%s", diff)
+				}
+				if u.Raw != nil {
+					t.Errorf("u.Raw = %v, want nil", u.Raw)
+				}
 
-				assert.Contains(t, logs.String(), "http request")
-				assert.Contains(t, logs.String(), "run finished")
+				if !strings.Contains(logs.String(), "http request") {
+					t.Errorf("logs.String() lacks %q:\n%s", "http request", logs.String())
+				}
+				if !strings.Contains(logs.String(), "run finished") {
+					t.Errorf("logs.String() lacks %q:\n%s", "run finished", logs.String())
+				}
 				assertNoSecrets(t, logs.String(), fmt.Sprintf("%+v", rep))
 			})
 		}
@@ -148,25 +201,35 @@ func TestUsersIterator(t *testing.T) {
 	f := newFakeVendor(t, 7, paginate.PageNumber, AuthAPIKey)
 	srv := f.server()
 	c, err := New(f.template(srv.URL), "it", f.settings())
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 
 	var got []string
 	for u, err := range c.Users(t.Context()) {
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
 		got = append(got, u.ID)
 	}
-	assert.Equal(t, seq(7), got)
+	if diff := cmp.Diff(seq(7), got); diff != "" {
+		t.Errorf("got (-want +got):\n%s", diff)
+	}
 
 	// Breaking early sends no further request.
 	before, _ := f.hits()
 	for u, err := range c.Users(t.Context()) {
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
 		if u.ID == "2" {
 			break
 		}
 	}
 	after, _ := f.hits()
-	assert.Equal(t, 1, after-before)
+	if diff := cmp.Diff(1, after-before); diff != "" {
+		t.Errorf("after-before (-want +got):\n%s", diff)
+	}
 }
 
 func TestFiltersRawRecordsAndExtras(t *testing.T) {
@@ -181,21 +244,54 @@ func TestFiltersRawRecordsAndExtras(t *testing.T) {
 	tmpl.Response.Fields["kind"] = "type"
 	tmpl.Activity.Application = "Fake Seats"
 	c, err := New(tmpl, "f", nil, WithRawRecords(true), WithClock(clock))
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	users, rep, err := collect(t, c, t.Context())
-	require.NoError(t, err)
-	assert.Equal(t, []string{"1", "3", "5"}, ids(users))
-	assert.Equal(t, 5, rep.Seen)
-	assert.Equal(t, 3, rep.Kept)
-	assert.Equal(t, 2, rep.Filtered)
-	assert.Equal(t, "User", users[0].Extra["kind"])
-	assert.Equal(t, "Fake Seats", users[0].Application)
-	assert.JSONEq(t, `{"id":"1","email":"user1@example.com","name":"User 1","state":"ACTIVE","last_login":"2026-11-01T10:00:00Z","type":"User"}`, string(users[0].Raw))
-	assert.Equal(t, saasconnect.ActivityInactive, users[1].Activity)
-	assert.Equal(t, saasconnect.ActivityNever, users[2].Activity)
-	assert.Equal(t, 1, rep.Activity.Active)
-	assert.Equal(t, 1, rep.Activity.Inactive)
-	assert.Equal(t, 1, rep.Activity.Never)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if diff := cmp.Diff([]string{"1", "3", "5"}, ids(users)); diff != "" {
+		t.Errorf("ids(users) (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(5, rep.Seen); diff != "" {
+		t.Errorf("rep.Seen (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(3, rep.Kept); diff != "" {
+		t.Errorf("rep.Kept (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(2, rep.Filtered); diff != "" {
+		t.Errorf("rep.Filtered (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff("User", users[0].Extra["kind"]); diff != "" {
+		t.Errorf("users[0].Extra[\"kind\"] (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff("Fake Seats", users[0].Application); diff != "" {
+		t.Errorf("users[0].Application (-want +got):\n%s", diff)
+	}
+	var raw any
+	if err := json.Unmarshal(users[0].Raw, &raw); err != nil {
+		t.Fatalf("Raw is not JSON: %v", err)
+	}
+	wantRaw := map[string]any{"id": "1", "email": "user1@example.com", "name": "User 1", "state": "ACTIVE", "last_login": "2026-11-01T10:00:00Z", "type": "User"}
+	if diff := cmp.Diff(wantRaw, raw); diff != "" {
+		t.Errorf("users[0].Raw (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(saasconnect.ActivityInactive, users[1].Activity); diff != "" {
+		t.Errorf("users[1].Activity (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(saasconnect.ActivityNever, users[2].Activity); diff != "" {
+		t.Errorf("users[2].Activity (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(1, rep.Activity.Active); diff != "" {
+		t.Errorf("rep.Activity.Active (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(1, rep.Activity.Inactive); diff != "" {
+		t.Errorf("rep.Activity.Inactive (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(1, rep.Activity.Never); diff != "" {
+		t.Errorf("rep.Activity.Never (-want +got):\n%s", diff)
+	}
 }
 
 func TestNoActivityFieldIsUnknown(t *testing.T) {
@@ -204,25 +300,45 @@ func TestNoActivityFieldIsUnknown(t *testing.T) {
 	tmpl := f.template(srv.URL)
 	tmpl.Activity = ActivitySpec{}
 	c, err := New(tmpl, "f", nil)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	users, rep, err := collect(t, c, t.Context())
-	require.NoError(t, err)
-	assert.Equal(t, saasconnect.ActivityUnknown, users[0].Activity)
-	assert.Equal(t, "Fake App", users[0].Application)
-	assert.Equal(t, 2, rep.Activity.Unknown)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if diff := cmp.Diff(saasconnect.ActivityUnknown, users[0].Activity); diff != "" {
+		t.Errorf("users[0].Activity (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff("Fake App", users[0].Application); diff != "" {
+		t.Errorf("users[0].Application (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(2, rep.Activity.Unknown); diff != "" {
+		t.Errorf("rep.Activity.Unknown (-want +got):\n%s", diff)
+	}
 }
 
 func TestPrefetchKeepsOrder(t *testing.T) {
 	f := newFakeVendor(t, 20, paginate.OffsetLimit, AuthNone)
 	srv := f.server()
 	c, err := New(f.template(srv.URL), "p", nil, WithPrefetch(4), WithRawRecords(true))
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	users, rep, err := collect(t, c, t.Context())
-	require.NoError(t, err)
-	assert.Equal(t, seq(20), ids(users))
-	assert.Equal(t, 7, rep.Pages)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if diff := cmp.Diff(seq(20), ids(users)); diff != "" {
+		t.Errorf("ids(users) (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(7, rep.Pages); diff != "" {
+		t.Errorf("rep.Pages (-want +got):\n%s", diff)
+	}
 	for _, u := range users {
-		assert.Contains(t, string(u.Raw), `"id":"`+u.ID+`"`, "raw records stay with their page under prefetch")
+		if !strings.Contains(string(u.Raw), `"id":"`+u.ID+`"`) {
+			t.Errorf("raw records stay with their page under prefetch lacks %q:\n%s", `"id":"`+u.ID+`"`, string(u.Raw))
+		}
 	}
 }
 
@@ -233,17 +349,35 @@ func TestStatuses(t *testing.T) {
 		f.faults[2] = []fault{{status: 500}}
 		srv := f.server()
 		c, err := New(f.template(srv.URL), "s", f.settings())
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
 		users, rep, err := collect(t, c, t.Context())
-		require.Error(t, err)
-		assert.Equal(t, Partial, rep.Status)
-		assert.Len(t, users, 3)
-		assert.Equal(t, 3, rep.Kept)
+		if err == nil {
+			t.Fatalf("want an error, got nil")
+		}
+		if diff := cmp.Diff(Partial, rep.Status); diff != "" {
+			t.Errorf("rep.Status (-want +got):\n%s", diff)
+		}
+		if len(users) != 3 {
+			t.Errorf("len(users) = %d, want %d", len(users), 3)
+		}
+		if diff := cmp.Diff(3, rep.Kept); diff != "" {
+			t.Errorf("rep.Kept (-want +got):\n%s", diff)
+		}
 		var he *HTTPError
-		require.ErrorAs(t, err, &he)
-		assert.Equal(t, 500, he.StatusCode)
-		assert.Contains(t, rep.Err, "page 2: GET http://127.0.0.1")
-		assert.Contains(t, rep.Err, "500 Internal Server Error")
+		if !errors.As(err, &he) {
+			t.Fatalf("error %v is not a %T", err, he)
+		}
+		if diff := cmp.Diff(500, he.StatusCode); diff != "" {
+			t.Errorf("he.StatusCode (-want +got):\n%s", diff)
+		}
+		if !strings.Contains(rep.Err, "page 2: GET http://127.0.0.1") {
+			t.Errorf("rep.Err lacks %q:\n%s", "page 2: GET http://127.0.0.1", rep.Err)
+		}
+		if !strings.Contains(rep.Err, "500 Internal Server Error") {
+			t.Errorf("rep.Err lacks %q:\n%s", "500 Internal Server Error", rep.Err)
+		}
 		assertNoSecrets(t, err.Error(), rep.Err)
 	})
 	t.Run("partial: records that cannot be mapped", func(t *testing.T) {
@@ -252,15 +386,31 @@ func TestStatuses(t *testing.T) {
 		f.records[2]["id"], f.records[2]["email"] = nil, nil
 		srv := f.server()
 		c, err := New(f.template(srv.URL), "s", nil)
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
 		users, rep, err := collect(t, c, t.Context())
-		require.Error(t, err)
-		assert.Equal(t, Partial, rep.Status)
-		assert.Equal(t, []string{"1", "4"}, ids(users))
-		require.Len(t, rep.RecordErrors, 2)
-		assert.Contains(t, rep.RecordErrors[0].Error(), "page 1, record 1: ")
-		assert.Contains(t, rep.RecordErrors[1].Error(), "page 1, record 2: ")
-		assert.Contains(t, err.Error(), "2 of 4 records could not be mapped")
+		if err == nil {
+			t.Fatalf("want an error, got nil")
+		}
+		if diff := cmp.Diff(Partial, rep.Status); diff != "" {
+			t.Errorf("rep.Status (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]string{"1", "4"}, ids(users)); diff != "" {
+			t.Errorf("ids(users) (-want +got):\n%s", diff)
+		}
+		if len(rep.RecordErrors) != 2 {
+			t.Fatalf("len(rep.RecordErrors) = %d, want %d", len(rep.RecordErrors), 2)
+		}
+		if !strings.Contains(rep.RecordErrors[0].Error(), "page 1, record 1: ") {
+			t.Errorf("rep.RecordErrors[0].Error() lacks %q:\n%s", "page 1, record 1: ", rep.RecordErrors[0].Error())
+		}
+		if !strings.Contains(rep.RecordErrors[1].Error(), "page 1, record 2: ") {
+			t.Errorf("rep.RecordErrors[1].Error() lacks %q:\n%s", "page 1, record 2: ", rep.RecordErrors[1].Error())
+		}
+		if !strings.Contains(err.Error(), "2 of 4 records could not be mapped") {
+			t.Errorf("err.Error() lacks %q:\n%s", "2 of 4 records could not be mapped", err.Error())
+		}
 		// Users reports them as its last error, after every user.
 		var got []string
 		var last error
@@ -269,29 +419,49 @@ func TestStatuses(t *testing.T) {
 				last = err
 				continue
 			}
-			require.NoError(t, last, "an error must come last")
+			if err := last; err != nil {
+				t.Fatalf("last: %v", err)
+			}
 			got = append(got, u.ID)
 		}
-		assert.Equal(t, []string{"1", "4"}, got)
-		assert.ErrorContains(t, last, "2 of 4 records could not be mapped")
+		if diff := cmp.Diff([]string{"1", "4"}, got); diff != "" {
+			t.Errorf("got (-want +got):\n%s", diff)
+		}
+		if last == nil || !strings.Contains(last.Error(), "2 of 4 records could not be mapped") {
+			t.Errorf("error %v, want one containing %q", last, "2 of 4 records could not be mapped")
+		}
 	})
 	t.Run("failed: nothing delivered", func(t *testing.T) {
 		f := newFakeVendor(t, 7, paginate.PageNumber, AuthAPIKey)
 		srv := f.server()
 		c, err := New(f.template(srv.URL), "s", Settings{"api_key": "wrong-key-123456"})
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
 		users, rep, err := collect(t, c, t.Context())
-		assert.Empty(t, users)
-		assert.Equal(t, Failed, rep.Status)
-		assert.ErrorIs(t, err, ErrUnauthorized)
-		assert.NotContains(t, err.Error(), "wrong-key-123456")
-		assert.NotContains(t, rep.Err, "wrong-key-123456")
+		if len(users) != 0 {
+			t.Errorf("users = %v, want empty", users)
+		}
+		if diff := cmp.Diff(Failed, rep.Status); diff != "" {
+			t.Errorf("rep.Status (-want +got):\n%s", diff)
+		}
+		if !errors.Is(err, ErrUnauthorized) {
+			t.Errorf("error %v is not %v", err, ErrUnauthorized)
+		}
+		if strings.Contains(err.Error(), "wrong-key-123456") {
+			t.Errorf("err.Error() contains %q:\n%s", "wrong-key-123456", err.Error())
+		}
+		if strings.Contains(rep.Err, "wrong-key-123456") {
+			t.Errorf("rep.Err contains %q:\n%s", "wrong-key-123456", rep.Err)
+		}
 	})
 	t.Run("failed: each returns an error", func(t *testing.T) {
 		f := newFakeVendor(t, 7, paginate.PageNumber, AuthNone)
 		srv := f.server()
 		c, err := New(f.template(srv.URL), "s", nil)
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
 		boom := errors.New("disk full")
 		n := 0
 		rep, err := c.Run(t.Context(), func(saasconnect.User) error {
@@ -301,17 +471,27 @@ func TestStatuses(t *testing.T) {
 			}
 			return nil
 		})
-		assert.ErrorIs(t, err, boom)
-		assert.Equal(t, Partial, rep.Status)
-		assert.Equal(t, 1, rep.Kept)
+		if !errors.Is(err, boom) {
+			t.Errorf("error %v is not %v", err, boom)
+		}
+		if diff := cmp.Diff(Partial, rep.Status); diff != "" {
+			t.Errorf("rep.Status (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(1, rep.Kept); diff != "" {
+			t.Errorf("rep.Kept (-want +got):\n%s", diff)
+		}
 		pages, _ := f.hits()
-		assert.Equal(t, 1, pages, "no request after the caller stopped")
+		if diff := cmp.Diff(1, pages); diff != "" {
+			t.Errorf("no request after the caller stopped (-want +got):\n%s", diff)
+		}
 	})
 	t.Run("cancelled", func(t *testing.T) {
 		f := newFakeVendor(t, 7, paginate.PageNumber, AuthNone)
 		srv := f.server()
 		c, err := New(f.template(srv.URL), "s", nil)
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
 		rep, err := c.Run(ctx, func(u saasconnect.User) error {
@@ -320,11 +500,19 @@ func TestStatuses(t *testing.T) {
 			}
 			return nil
 		})
-		assert.ErrorIs(t, err, context.Canceled)
-		assert.Equal(t, Cancelled, rep.Status)
-		assert.Equal(t, 2, rep.Kept, "nothing is delivered after the cancellation")
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("error %v is not %v", err, context.Canceled)
+		}
+		if diff := cmp.Diff(Cancelled, rep.Status); diff != "" {
+			t.Errorf("rep.Status (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(2, rep.Kept); diff != "" {
+			t.Errorf("nothing is delivered after the cancellation (-want +got):\n%s", diff)
+		}
 		pages, _ := f.hits()
-		assert.Equal(t, 1, pages, "no further page is fetched")
+		if diff := cmp.Diff(1, pages); diff != "" {
+			t.Errorf("no further page is fetched (-want +got):\n%s", diff)
+		}
 	})
 }
 
@@ -340,20 +528,38 @@ func TestRetriesNoLossNoDuplicates(t *testing.T) {
 				f.faults[3] = []fault{{status: 502}}
 				var logs logSink
 				c, err := New(f.template(f.base), "r", f.settings(),
-					WithHTTPClient(&http.Client{Transport: handlerTransport{f}}),
+					WithHTTPClient(&http.Client{Transport: f.transport()}),
 					WithLogger(logs.logger()),
 					WithRetry(RetryPolicy{MaxAttempts: 4, MinWait: time.Second, MaxWait: 10 * time.Second}))
-				require.NoError(t, err)
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
 				start := time.Now()
 				users, rep, err := collect(t, c, t.Context())
-				require.NoError(t, err)
-				assert.Equal(t, seq(10), ids(users), "no user lost or duplicated")
-				assert.Equal(t, Succeeded, rep.Status)
-				assert.Equal(t, 3, rep.Retries)
-				assert.Equal(t, 4, rep.Pages)
-				assert.Equal(t, 1+4+3, rep.Requests, "token + pages + retried attempts")
-				assert.GreaterOrEqual(t, time.Since(start), 2*time.Second, "Retry-After honoured on the fake clock")
-				assert.Contains(t, logs.String(), "level=WARN msg=\"retrying request\"")
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				if diff := cmp.Diff(seq(10), ids(users)); diff != "" {
+					t.Errorf("no user lost or duplicated (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(Succeeded, rep.Status); diff != "" {
+					t.Errorf("rep.Status (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(3, rep.Retries); diff != "" {
+					t.Errorf("rep.Retries (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(4, rep.Pages); diff != "" {
+					t.Errorf("rep.Pages (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(1+4+3, rep.Requests); diff != "" {
+					t.Errorf("token + pages + retried attempts (-want +got):\n%s", diff)
+				}
+				if !(time.Since(start) >= 2*time.Second) {
+					t.Errorf("Retry-After honoured on the fake clock = %v, want at least %v", time.Since(start), 2*time.Second)
+				}
+				if !strings.Contains(logs.String(), "level=WARN msg=\"retrying request\"") {
+					t.Errorf("logs.String() lacks %q:\n%s", "level=WARN msg=\"retrying request\"", logs.String())
+				}
 				assertNoSecrets(t, logs.String())
 			})
 		})
@@ -370,19 +576,33 @@ func TestTruncatedBodyFailsTheRun(t *testing.T) {
 				f.base = "https://vendor.test"
 				f.truncate[page] = true
 				c, err := New(f.template(f.base), "t", Settings{"api_key": testAPIKey},
-					WithHTTPClient(&http.Client{Transport: handlerTransport{f}}))
-				require.NoError(t, err)
+					WithHTTPClient(&http.Client{Transport: f.transport()}))
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
 				users, rep, err := collect(t, c, t.Context())
-				require.Error(t, err)
-				assert.NotEqual(t, Succeeded, rep.Status)
-				assert.Len(t, users, 3*(page-1))
+				if err == nil {
+					t.Fatalf("want an error, got nil")
+				}
+				if cmp.Equal(Succeeded, rep.Status) {
+					t.Errorf("rep.Status = %v, want anything else", rep.Status)
+				}
+				if len(users) != 3*(page-1) {
+					t.Errorf("len(users) = %d, want %d", len(users), 3*(page-1))
+				}
 				want := Failed
 				if page > 1 {
 					want = Partial
 				}
-				assert.Equal(t, want, rep.Status)
-				assert.Contains(t, err.Error(), fmt.Sprintf("page %d: GET https://vendor.test/users?page=%d&per_page=3", page, page))
-				assert.Contains(t, err.Error(), "truncated JSON: body ended at byte offset")
+				if diff := cmp.Diff(want, rep.Status); diff != "" {
+					t.Errorf("rep.Status (-want +got):\n%s", diff)
+				}
+				if !strings.Contains(err.Error(), fmt.Sprintf("page %d: GET https://vendor.test/users?page=%d&per_page=3", page, page)) {
+					t.Errorf("err.Error() lacks %q:\n%s", fmt.Sprintf("page %d: GET https://vendor.test/users?page=%d&per_page=3", page, page), err.Error())
+				}
+				if !strings.Contains(err.Error(), "truncated JSON: body ended at byte offset") {
+					t.Errorf("err.Error() lacks %q:\n%s", "truncated JSON: body ended at byte offset", err.Error())
+				}
 			})
 		})
 	}
@@ -395,12 +615,22 @@ func TestInvalidJSONNamesURLAndOffset(t *testing.T) {
 	tmpl := f.template(srv.URL)
 	tmpl.Auth = AuthSpec{Method: AuthAPIKey, QueryParam: "token"}
 	c, err := New(tmpl, "j", Settings{"api_key": testAPIKey})
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	_, rep, err := collect(t, c, t.Context())
-	require.Error(t, err)
-	assert.Equal(t, Failed, rep.Status)
-	assert.Contains(t, err.Error(), "invalid JSON at byte offset 21")
-	assert.Contains(t, err.Error(), "/users?page=1&per_page=3")
+	if err == nil {
+		t.Fatalf("want an error, got nil")
+	}
+	if diff := cmp.Diff(Failed, rep.Status); diff != "" {
+		t.Errorf("rep.Status (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(err.Error(), "invalid JSON at byte offset 21") {
+		t.Errorf("err.Error() lacks %q:\n%s", "invalid JSON at byte offset 21", err.Error())
+	}
+	if !strings.Contains(err.Error(), "/users?page=1&per_page=3") {
+		t.Errorf("err.Error() lacks %q:\n%s", "/users?page=1&per_page=3", err.Error())
+	}
 	assertNoSecrets(t, err.Error(), rep.Err)
 }
 
@@ -408,11 +638,19 @@ func TestBodyCap(t *testing.T) {
 	f := newFakeVendor(t, 7, paginate.PageNumber, AuthNone)
 	srv := f.server()
 	c, err := New(f.template(srv.URL), "cap", nil, WithMaxBodyBytes(100))
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	_, rep, err := collect(t, c, t.Context())
-	require.Error(t, err)
-	assert.Equal(t, Failed, rep.Status)
-	assert.Contains(t, err.Error(), "response body too large: more than 100 bytes")
+	if err == nil {
+		t.Fatalf("want an error, got nil")
+	}
+	if diff := cmp.Diff(Failed, rep.Status); diff != "" {
+		t.Errorf("rep.Status (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(err.Error(), "response body too large: more than 100 bytes") {
+		t.Errorf("err.Error() lacks %q:\n%s", "response body too large: more than 100 bytes", err.Error())
+	}
 }
 
 // TestRefreshOn401: a revoked token gets one forced refresh, then the run
@@ -421,36 +659,56 @@ func TestRefreshOn401(t *testing.T) {
 	f := newFakeVendor(t, 7, paginate.PageNumber, AuthOAuth2)
 	srv := f.server()
 	c, err := New(f.template(srv.URL), "o", f.settings())
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	n := 0
 	rep, err := c.Run(t.Context(), func(u saasconnect.User) error {
 		n++
-		if n == 3 { // revoke tok-1 before page 2
-			f.mu.Lock()
-			f.revoked["tok-1"] = true
-			f.mu.Unlock()
+		if n == 3 { // revoke the token before page 2
+			f.fake().RevokeTokens()
 		}
 		return nil
 	})
-	require.NoError(t, err)
-	assert.Equal(t, 7, n)
-	assert.Equal(t, Succeeded, rep.Status)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if diff := cmp.Diff(7, n); diff != "" {
+		t.Errorf("n (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(Succeeded, rep.Status); diff != "" {
+		t.Errorf("rep.Status (-want +got):\n%s", diff)
+	}
 	pages, tokens := f.hits()
-	assert.Equal(t, 2, tokens)
-	assert.Equal(t, 4, pages, "3 pages + the one 401")
-	assert.Equal(t, 6, rep.Requests)
+	if diff := cmp.Diff(2, tokens); diff != "" {
+		t.Errorf("tokens (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(4, pages); diff != "" {
+		t.Errorf("3 pages + the one 401 (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(6, rep.Requests); diff != "" {
+		t.Errorf("rep.Requests (-want +got):\n%s", diff)
+	}
 
 	// A second 401 (the fresh token is refused too) fails.
 	f2 := newFakeVendor(t, 7, paginate.PageNumber, AuthOAuth2)
 	srv2 := f2.server()
 	c2, err := New(f2.template(srv2.URL), "o", f2.settings())
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	f2.auth = "refuse-all"
 	_, rep, err = collect(t, c2, t.Context())
-	assert.ErrorIs(t, err, ErrUnauthorized)
-	assert.Equal(t, Failed, rep.Status)
+	if !errors.Is(err, ErrUnauthorized) {
+		t.Errorf("error %v is not %v", err, ErrUnauthorized)
+	}
+	if diff := cmp.Diff(Failed, rep.Status); diff != "" {
+		t.Errorf("rep.Status (-want +got):\n%s", diff)
+	}
 	_, tokens = f2.hits()
-	assert.Equal(t, 2, tokens, "exactly one forced refresh")
+	if diff := cmp.Diff(2, tokens); diff != "" {
+		t.Errorf("exactly one forced refresh (-want +got):\n%s", diff)
+	}
 }
 
 // TestRefusedCredentialsAreUnauthorized: a token or login request refused
@@ -475,23 +733,39 @@ func TestRefusedCredentialsAreUnauthorized(t *testing.T) {
 			s := f.settings()
 			tt.edit(s)
 			c, err := New(f.template(srv.URL), "u", s)
-			require.NoError(t, err)
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
 
 			_, rep, runErr := collect(t, c, t.Context())
-			assert.Equal(t, Failed, rep.Status)
+			if diff := cmp.Diff(Failed, rep.Status); diff != "" {
+				t.Errorf("rep.Status (-want +got):\n%s", diff)
+			}
 			var iterErr error
 			for _, err := range c.Users(t.Context()) {
 				iterErr = err
 			}
 			testErr := c.Test(t.Context())
 			for what, err := range map[string]error{"Run": runErr, "Users": iterErr, "Test": testErr} {
-				require.Error(t, err, what)
+				if err == nil {
+					t.Fatalf("%s: want an error, got nil", what)
+				}
 				var te *auth.TokenError
-				assert.ErrorAs(t, err, &te, what)
-				assert.ErrorIs(t, err, auth.ErrTokenRequest, what)
-				assert.Equal(t, tt.refused, errors.Is(err, ErrUnauthorized), "%s: errors.Is(ErrUnauthorized): %v", what, err)
-				assert.Equal(t, tt.refused, errors.Is(err, auth.ErrInvalidCredentials), "%s: errors.Is(auth.ErrInvalidCredentials): %v", what, err)
-				assert.NotErrorIs(t, err, ErrForbidden, what)
+				if !errors.As(err, &te) {
+					t.Errorf("%s: %v is not a %T", what, err, te)
+				}
+				if !errors.Is(err, auth.ErrTokenRequest) {
+					t.Errorf("%s: %v is not %v", what, err, auth.ErrTokenRequest)
+				}
+				if diff := cmp.Diff(tt.refused, errors.Is(err, ErrUnauthorized)); diff != "" {
+					t.Errorf("%s: errors.Is(ErrUnauthorized): %v (-want +got):\n%s", what, err, diff)
+				}
+				if diff := cmp.Diff(tt.refused, errors.Is(err, auth.ErrInvalidCredentials)); diff != "" {
+					t.Errorf("%s: errors.Is(auth.ErrInvalidCredentials): %v (-want +got):\n%s", what, err, diff)
+				}
+				if errors.Is(err, ErrForbidden) {
+					t.Errorf("%s: %v is %v", what, err, ErrForbidden)
+				}
 				assertNoSecrets(t, err.Error(), "wrong-secret", "wrong-pass")
 			}
 		})
@@ -504,21 +778,41 @@ func TestRetryAfterAboveCap(t *testing.T) {
 		f.base = "https://vendor.test"
 		f.faults[2] = []fault{{status: 429, retryAfter: "3600"}}
 		c, err := New(f.template(f.base), "ra", f.settings(),
-			WithHTTPClient(&http.Client{Transport: handlerTransport{f}}),
+			WithHTTPClient(&http.Client{Transport: f.transport()}),
 			WithRetry(RetryPolicy{MaxWait: time.Minute}))
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
 		start := time.Now()
 		users, rep, err := collect(t, c, t.Context())
-		assert.Equal(t, time.Duration(0), time.Since(start), "no waiting when the server asks for more than the cap")
+		if diff := cmp.Diff(time.Duration(0), time.Since(start)); diff != "" {
+			t.Errorf("no waiting when the server asks for more than the cap (-want +got):\n%s", diff)
+		}
 		var he *HTTPError
-		require.ErrorAs(t, err, &he)
-		assert.Equal(t, time.Hour, he.RetryAfter)
-		assert.Equal(t, 429, he.StatusCode)
-		assert.ErrorIs(t, err, ErrRateLimited)
-		assert.Len(t, users, 3)
-		assert.Equal(t, Partial, rep.Status)
-		assert.Equal(t, 0, rep.Retries)
-		assert.Contains(t, rep.Err, "retry after 1h0m0s")
+		if !errors.As(err, &he) {
+			t.Fatalf("error %v is not a %T", err, he)
+		}
+		if diff := cmp.Diff(time.Hour, he.RetryAfter); diff != "" {
+			t.Errorf("he.RetryAfter (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(429, he.StatusCode); diff != "" {
+			t.Errorf("he.StatusCode (-want +got):\n%s", diff)
+		}
+		if !errors.Is(err, ErrRateLimited) {
+			t.Errorf("error %v is not %v", err, ErrRateLimited)
+		}
+		if len(users) != 3 {
+			t.Errorf("len(users) = %d, want %d", len(users), 3)
+		}
+		if diff := cmp.Diff(Partial, rep.Status); diff != "" {
+			t.Errorf("rep.Status (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(0, rep.Retries); diff != "" {
+			t.Errorf("rep.Retries (-want +got):\n%s", diff)
+		}
+		if !strings.Contains(rep.Err, "retry after 1h0m0s") {
+			t.Errorf("rep.Err lacks %q:\n%s", "retry after 1h0m0s", rep.Err)
+		}
 	})
 }
 
@@ -558,26 +852,50 @@ func TestRateLimited403(t *testing.T) {
 				f.base = "https://vendor.test"
 				f.faults[2] = []fault{tt.fault()}
 				c, err := New(f.template(f.base), "gh", f.settings(),
-					WithHTTPClient(&http.Client{Transport: handlerTransport{f}}),
+					WithHTTPClient(&http.Client{Transport: f.transport()}),
 					WithRetry(RetryPolicy{MaxWait: time.Minute}))
-				require.NoError(t, err)
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
 				start := time.Now()
 				users, rep, err := collect(t, c, t.Context())
-				assert.Equal(t, tt.wantWait, time.Since(start))
-				assert.Equal(t, tt.wantRetries, rep.Retries)
+				if diff := cmp.Diff(tt.wantWait, time.Since(start)); diff != "" {
+					t.Errorf("time.Since(start) (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(tt.wantRetries, rep.Retries); diff != "" {
+					t.Errorf("rep.Retries (-want +got):\n%s", diff)
+				}
 				if tt.wantErr == nil {
-					require.NoError(t, err)
-					assert.Equal(t, seq(7), ids(users))
+					if err != nil {
+						t.Fatalf("unexpected error: %v", err)
+					}
+					if diff := cmp.Diff(seq(7), ids(users)); diff != "" {
+						t.Errorf("ids(users) (-want +got):\n%s", diff)
+					}
 					return
 				}
-				assert.ErrorIs(t, err, tt.wantErr)
-				assert.NotErrorIs(t, err, tt.notErr)
-				assert.Equal(t, Partial, rep.Status)
+				if !errors.Is(err, tt.wantErr) {
+					t.Errorf("error %v is not %v", err, tt.wantErr)
+				}
+				if errors.Is(err, tt.notErr) {
+					t.Errorf("error %v is %v", err, tt.notErr)
+				}
+				if diff := cmp.Diff(Partial, rep.Status); diff != "" {
+					t.Errorf("rep.Status (-want +got):\n%s", diff)
+				}
 				var he *HTTPError
-				require.ErrorAs(t, err, &he)
-				assert.Equal(t, 403, he.StatusCode)
-				assert.Equal(t, tt.wantAfter, he.RetryAfter)
-				assert.Equal(t, tt.wantErr == ErrRateLimited, he.RateLimited)
+				if !errors.As(err, &he) {
+					t.Fatalf("error %v is not a %T", err, he)
+				}
+				if diff := cmp.Diff(403, he.StatusCode); diff != "" {
+					t.Errorf("he.StatusCode (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(tt.wantAfter, he.RetryAfter); diff != "" {
+					t.Errorf("he.RetryAfter (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(tt.wantErr == ErrRateLimited, he.RateLimited); diff != "" {
+					t.Errorf("he.RateLimited (-want +got):\n%s", diff)
+				}
 			})
 		})
 	}
@@ -592,19 +910,37 @@ func TestRateLimitWaits(t *testing.T) {
 		var last Progress
 		var logs logSink
 		c, err := New(tmpl, "rl", nil,
-			WithHTTPClient(&http.Client{Transport: handlerTransport{f}}), WithLogger(logs.logger()),
+			WithHTTPClient(&http.Client{Transport: f.transport()}), WithLogger(logs.logger()),
 			WithProgress(func(p Progress) { last = p }))
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
 		start := time.Now()
 		users, rep, err := collect(t, c, t.Context())
-		require.NoError(t, err)
-		assert.Len(t, users, 12)
-		assert.Equal(t, 5, rep.Requests) // 4 full pages + the empty one
-		assert.Equal(t, 2*time.Second, time.Since(start), "5 requests at 2/s")
-		assert.Equal(t, 4, last.RateLimitWaits)
-		assert.Equal(t, 2*time.Second, last.RateLimitWait)
-		assert.Equal(t, 5, last.Requests)
-		assert.Contains(t, logs.String(), `msg="waiting for the rate limit" method=GET url="https://vendor.test/users?page=2&per_page=3" wait=500ms`)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		if len(users) != 12 {
+			t.Errorf("len(users) = %d, want %d", len(users), 12)
+		}
+		if diff := cmp.Diff(5, rep.Requests); diff != "" { // 4 full pages + the empty one
+			t.Errorf("rep.Requests (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(2*time.Second, time.Since(start)); diff != "" {
+			t.Errorf("5 requests at 2/s (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(4, last.RateLimitWaits); diff != "" {
+			t.Errorf("last.RateLimitWaits (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(2*time.Second, last.RateLimitWait); diff != "" {
+			t.Errorf("last.RateLimitWait (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(5, last.Requests); diff != "" {
+			t.Errorf("last.Requests (-want +got):\n%s", diff)
+		}
+		if !strings.Contains(logs.String(), `msg="waiting for the rate limit" method=GET url="https://vendor.test/users?page=2&per_page=3" wait=500ms`) {
+			t.Errorf("logs.String() lacks %q:\n%s", `msg="waiting for the rate limit" method=GET url="https://vendor.test/users?page=2&per_page=3" wait=500ms`, logs.String())
+		}
 	})
 }
 
@@ -612,18 +948,30 @@ func TestPlainHTTPAndCrossOrigin(t *testing.T) {
 	f := newFakeVendor(t, 7, paginate.NextURL, AuthAPIKey)
 	tmpl := f.template("http://vendor.example.com")
 	_, err := New(tmpl, "h", f.settings())
-	require.ErrorContains(t, err, "refusing plain http URL http://vendor.example.com/users")
+	if err == nil || !strings.Contains(err.Error(), "refusing plain http URL http://vendor.example.com/users") {
+		t.Fatalf("error %v, want one containing %q", err, "refusing plain http URL http://vendor.example.com/users")
+	}
 
 	srv := f.server()
-	f.base = "https://evil.example.net"
+	f.crossOrigin = true // next URLs point at https://other-origin.example.com
 	c, err := New(f.template(srv.URL), "h", f.settings())
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	users, rep, err := collect(t, c, t.Context())
-	assert.ErrorIs(t, err, paginate.ErrCrossOrigin)
-	assert.Len(t, users, 3)
-	assert.Equal(t, Partial, rep.Status)
+	if !errors.Is(err, paginate.ErrCrossOrigin) {
+		t.Errorf("error %v is not %v", err, paginate.ErrCrossOrigin)
+	}
+	if len(users) != 3 {
+		t.Errorf("len(users) = %d, want %d", len(users), 3)
+	}
+	if diff := cmp.Diff(Partial, rep.Status); diff != "" {
+		t.Errorf("rep.Status (-want +got):\n%s", diff)
+	}
 	pages, _ := f.hits()
-	assert.Equal(t, 1, pages)
+	if diff := cmp.Diff(1, pages); diff != "" {
+		t.Errorf("pages (-want +got):\n%s", diff)
+	}
 }
 
 func TestNewErrors(t *testing.T) {
@@ -631,23 +979,35 @@ func TestNewErrors(t *testing.T) {
 	tmpl := f.template("https://vendor.test")
 	tmpl.Declared = append(tmpl.Declared, Setting{Name: "org", Required: true, Description: "organization login"})
 	_, err := New(tmpl, "n", Settings{"client_secret": testClientSecret, "orgg": "x"})
-	require.Error(t, err)
+	if err == nil {
+		t.Fatalf("want an error, got nil")
+	}
 	for _, want := range []string{`connector "n"`, `missing required setting "org" (organization login)`, `missing required setting "client_id"`, `unknown setting "orgg"`} {
-		assert.ErrorContains(t, err, want)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v, want one containing %q", err, want)
+		}
 	}
 	assertNoSecrets(t, err.Error())
 
 	_, err = New(Template{}, "n", nil)
 	var te *TemplateError
-	assert.ErrorAs(t, err, &te)
+	if !errors.As(err, &te) {
+		t.Errorf("error %v is not a %T", err, te)
+	}
 
 	_, err = New(f.template("https://vendor.test"), "n", f.settings(), WithTimeout(-1), WithPrefetch(0))
-	assert.ErrorContains(t, err, "WithTimeout")
-	assert.ErrorContains(t, err, "WithPrefetch")
+	if err == nil || !strings.Contains(err.Error(), "WithTimeout") {
+		t.Errorf("error %v, want one containing %q", err, "WithTimeout")
+	}
+	if err == nil || !strings.Contains(err.Error(), "WithPrefetch") {
+		t.Errorf("error %v, want one containing %q", err, "WithPrefetch")
+	}
 
 	// Credentials in a URL that come from a setting.
 	_, err = New(f.template("https://vendor.test"), "n", Settings{"client_id": "c", "client_secret": testClientSecret, "base_url": "https://bob:" + testPassword + "@vendor.test"})
-	assert.ErrorContains(t, err, "credentials in the URL")
+	if err == nil || !strings.Contains(err.Error(), "credentials in the URL") {
+		t.Errorf("error %v, want one containing %q", err, "credentials in the URL")
+	}
 	assertNoSecrets(t, err.Error())
 }
 
@@ -670,10 +1030,16 @@ func TestPlaceholderEscaping(t *testing.T) {
 			r2.URL.Path, r2.URL.RawPath = "/users", ""
 			return http.DefaultTransport.RoundTrip(r2)
 		})}))
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	_, _, err = collect(t, c, t.Context())
-	require.NoError(t, err)
-	assert.Equal(t, []string{"/orgs/a%20b%2Fc/users?filter=x%26y&team=a+b%2Fc a b/c"}, got)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if diff := cmp.Diff([]string{"/orgs/a%20b%2Fc/users?filter=x%26y&team=a+b%2Fc a b/c"}, got); diff != "" {
+		t.Errorf("got (-want +got):\n%s", diff)
+	}
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
@@ -687,14 +1053,32 @@ func TestRecordErrorsAreCapped(t *testing.T) {
 	}
 	srv := f.server()
 	c, err := New(f.template(srv.URL), "cap", nil)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	users, rep, err := collect(t, c, t.Context())
-	assert.Empty(t, users)
-	assert.Equal(t, Partial, rep.Status, "records that cannot be mapped make a run partial")
-	require.Len(t, rep.RecordErrors, maxRecordErrors+1)
-	assert.EqualError(t, rep.RecordErrors[maxRecordErrors], "and 5 more records could not be mapped")
-	assert.Contains(t, err.Error(), `connector "cap": 1005 of 1005 records could not be mapped; page 1, record 0: `)
-	assert.Contains(t, err.Error(), "... (1002 more, see Report.RecordErrors)")
-	assert.ErrorIs(t, err, mapping.ErrMissingIdentity)
-	assert.Less(t, len(rep.Err), 2000)
+	if len(users) != 0 {
+		t.Errorf("users = %v, want empty", users)
+	}
+	if diff := cmp.Diff(Partial, rep.Status); diff != "" {
+		t.Errorf("records that cannot be mapped make a run partial (-want +got):\n%s", diff)
+	}
+	if len(rep.RecordErrors) != maxRecordErrors+1 {
+		t.Fatalf("len(rep.RecordErrors) = %d, want %d", len(rep.RecordErrors), maxRecordErrors+1)
+	}
+	if rep.RecordErrors[maxRecordErrors] == nil || rep.RecordErrors[maxRecordErrors].Error() != "and 5 more records could not be mapped" {
+		t.Errorf("error %v, want %q", rep.RecordErrors[maxRecordErrors], "and 5 more records could not be mapped")
+	}
+	if !strings.Contains(err.Error(), `connector "cap": 1005 of 1005 records could not be mapped; page 1, record 0: `) {
+		t.Errorf("err.Error() lacks %q:\n%s", `connector "cap": 1005 of 1005 records could not be mapped; page 1, record 0: `, err.Error())
+	}
+	if !strings.Contains(err.Error(), "... (1002 more, see Report.RecordErrors)") {
+		t.Errorf("err.Error() lacks %q:\n%s", "... (1002 more, see Report.RecordErrors)", err.Error())
+	}
+	if !errors.Is(err, mapping.ErrMissingIdentity) {
+		t.Errorf("error %v is not %v", err, mapping.ErrMissingIdentity)
+	}
+	if !(len(rep.Err) < 2000) {
+		t.Errorf("len(rep.Err) = %v, want less than %v", len(rep.Err), 2000)
+	}
 }

@@ -24,8 +24,9 @@
 //	})
 //
 // The templates are parsed once, on first use. List and Get return deep
-// copies, so a caller may change what it gets (add a filter, change the page
-// size) without affecting other callers. Both are safe for concurrent use.
+// copies ([connector.Template.Clone]), so a caller may change what it gets
+// (add a filter, change the page size) without affecting other callers. Both
+// are safe for concurrent use.
 package vendors
 
 import (
@@ -34,7 +35,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -93,7 +93,7 @@ func List() []connector.Template {
 	c := load()
 	out := make([]connector.Template, len(c.templates))
 	for i, t := range c.templates {
-		out[i] = clone(t)
+		out[i] = t.Clone()
 	}
 	return out
 }
@@ -107,68 +107,5 @@ func Get(slug string) (connector.Template, error) {
 	if !ok {
 		return connector.Template{}, fmt.Errorf("%w %q (known: %s)", ErrUnknownVendor, slug, strings.Join(c.slugs, ", "))
 	}
-	return clone(c.templates[i]), nil
-}
-
-// clone returns a deep copy of t: maps, slices, pointers and interface values
-// reachable from it are copied, so the embedded original cannot be changed
-// through the copy. It works on the type's shape, so new Template fields are
-// copied without changes here.
-func clone(t connector.Template) connector.Template {
-	out := deepCopy(reflect.ValueOf(t)).Interface().(connector.Template)
-	return out
-}
-
-func deepCopy(v reflect.Value) reflect.Value {
-	switch v.Kind() {
-	case reflect.Map:
-		if v.IsNil() {
-			return v
-		}
-		m := reflect.MakeMapWithSize(v.Type(), v.Len())
-		iter := v.MapRange()
-		for iter.Next() {
-			m.SetMapIndex(iter.Key(), deepCopy(iter.Value()))
-		}
-		return m
-	case reflect.Slice:
-		if v.IsNil() {
-			return v
-		}
-		s := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-		for i := range v.Len() {
-			s.Index(i).Set(deepCopy(v.Index(i)))
-		}
-		return s
-	case reflect.Pointer:
-		if v.IsNil() {
-			return v
-		}
-		p := reflect.New(v.Type().Elem())
-		p.Elem().Set(deepCopy(v.Elem()))
-		return p
-	case reflect.Interface:
-		if v.IsNil() {
-			return v
-		}
-		c := reflect.New(v.Type()).Elem()
-		c.Set(deepCopy(v.Elem()))
-		return c
-	case reflect.Struct:
-		s := reflect.New(v.Type()).Elem()
-		s.Set(v) // unexported fields keep their (immutable) values
-		for i := range v.NumField() {
-			if s.Field(i).CanSet() {
-				s.Field(i).Set(deepCopy(v.Field(i)))
-			}
-		}
-		return s
-	case reflect.Array:
-		a := reflect.New(v.Type()).Elem()
-		for i := range v.Len() {
-			a.Index(i).Set(deepCopy(v.Index(i)))
-		}
-		return a
-	}
-	return v
+	return c.templates[i].Clone(), nil
 }

@@ -6,7 +6,8 @@ import (
 	"time"
 
 	"github.com/saasconnect/saasconnect/connector"
-	"github.com/saasconnect/saasconnect/connector/connectortest"
+	"github.com/saasconnect/saasconnect/internal/fakevendor"
+	"github.com/saasconnect/saasconnect/internal/fakevendor/fvtemplate"
 )
 
 // cmdDemo starts an in-process fake vendor on loopback and runs a real
@@ -32,22 +33,22 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	if *users < 0 {
 		return usagef("--users must not be negative")
 	}
-	srv := connectortest.NewServer(connectortest.ServerConfig{
+	srv := fakevendor.NewServer(fakevendor.ServerConfig{
 		Users:      *users,
-		Pagination: connectortest.PaginateLinkHeader,
+		Pagination: fakevendor.PaginateLinkHeader,
 		PageSize:   10,
-		Auth:       connectortest.AuthOAuth2,
+		Auth:       fakevendor.AuthOAuth2,
 		Now:        timeNow().UTC(),
 		// The second page answers 429 once: the connector waits and retries.
-		Faults: []connectortest.Fault{{Kind: connectortest.FaultRateLimit, Page: 2, Times: 1}},
+		Faults: []fakevendor.Fault{{Kind: fakevendor.FaultRateLimit, Page: 2, Times: 1}},
 	})
 	defer srv.Close()
 	if *showTemplate {
-		_, err := e.stdout.Write(srv.TemplateJSON())
+		_, err := e.stdout.Write(fvtemplate.JSON(srv))
 		return err
 	}
 	fmt.Fprintf(e.stderr, "demo: fake vendor at %s serving %d users (OAuth2, Link-header pages of 10, page 2 throttled once)\n", srv.URL(), *users)
-	c, err := connector.New(srv.Template(), "demo", srv.Settings(),
+	c, err := connector.New(fvtemplate.Template(srv), "demo", srv.Settings(),
 		connector.WithHTTPClient(srv.Client()),
 		connector.WithRetry(connector.RetryPolicy{MinWait: 50 * time.Millisecond, MaxWait: 2 * time.Second}),
 		connector.WithProgress(progressPrinter(e.stderr)),

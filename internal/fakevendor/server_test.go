@@ -1,4 +1,4 @@
-package connectortest
+package fakevendor
 
 import (
 	"encoding/json"
@@ -11,8 +11,6 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"github.com/saasconnect/saasconnect/connector"
 )
 
 // page is a decoded users page.
@@ -399,16 +397,4 @@ func TestServerLatencyInSynctest(t *testing.T) {
 			t.Errorf("request took %v of fake time, want 3s", got)
 		}
 	})
-}
-
-func TestServerTemplateParses(t *testing.T) {
-	t.Parallel()
-	for _, pg := range Paginations() {
-		for _, a := range []Auth{AuthNone, AuthAPIKey, AuthBasic, AuthOAuth2, AuthSession} {
-			s := NewInMemoryServer(ServerConfig{Pagination: pg, Auth: a, ReportTotal: true})
-			if _, err := connector.ParseTemplate(s.TemplateJSON()); err != nil {
-				t.Errorf("%s/%s: ParseTemplate: %v", pg, a, err)
-			}
-		}
-	}
 }
