@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/saasconnect/saasconnect/connector"
+	"github.com/saasconnect/saasconnect/internal/safefile"
 	"github.com/saasconnect/saasconnect/vendors"
 )
 
@@ -167,7 +168,7 @@ func (s *source) register(fs *flag.FlagSet) {
 
 // load returns the template and the settings: flags first, then
 // SAASCONNECT_<NAME> environment variables.
-func (s *source) load(e env) (connector.Template, connector.Settings, error) {
+func (s *source) load(ctx context.Context, e env) (connector.Template, connector.Settings, error) {
 	var (
 		t   connector.Template
 		err error
@@ -176,7 +177,7 @@ func (s *source) load(e env) (connector.Template, connector.Settings, error) {
 	case s.template != "" && s.vendor != "":
 		return t, nil, usagef("give --template or --vendor, not both")
 	case s.template != "":
-		t, err = loadTemplateFile(s.template)
+		t, err = loadTemplateFile(ctx, s.template)
 	case s.vendor != "":
 		t, err = vendors.Get(s.vendor)
 	default:
@@ -208,9 +209,10 @@ func envName(setting string) string {
 	return "SAASCONNECT_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(setting))
 }
 
-// loadTemplateFile reads and parses a template file. Problems name the file.
-func loadTemplateFile(path string) (connector.Template, error) {
-	data, err := os.ReadFile(path)
+// loadTemplateFile reads and parses a template file (a regular file of at
+// most safefile.MaxSize bytes). Problems name the file.
+func loadTemplateFile(ctx context.Context, path string) (connector.Template, error) {
+	data, err := safefile.ReadFile(ctx, path)
 	if err != nil {
 		return connector.Template{}, err
 	}
@@ -223,9 +225,9 @@ func loadTemplateFile(path string) (connector.Template, error) {
 
 // loadTemplateArg loads a template from a file, or a prebuilt vendor when the
 // argument is not a file and names one.
-func loadTemplateArg(arg string) (connector.Template, error) {
+func loadTemplateArg(ctx context.Context, arg string) (connector.Template, error) {
 	if _, err := os.Stat(arg); err == nil || strings.ContainsAny(arg, `/\.`) {
-		return loadTemplateFile(arg)
+		return loadTemplateFile(ctx, arg)
 	}
 	return vendors.Get(arg)
 }

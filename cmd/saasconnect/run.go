@@ -30,7 +30,7 @@ func cmdTest(ctx context.Context, e env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
-	t, settings, err := src.load(e)
+	t, settings, err := src.load(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	if err := f.deliver.check(); err != nil {
 		return err
 	}
-	t, settings, err := f.load(e)
+	t, settings, err := f.load(ctx, e)
 	if err != nil {
 		return err
 	}
