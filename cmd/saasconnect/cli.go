@@ -74,7 +74,8 @@ func printUsage(w io.Writer) {
 }
 
 // run is the whole CLI: it parses args, runs the command and returns the exit
-// status. Errors are printed to e.stderr.
+// status. Errors are printed to e.stderr with control characters escaped
+// (escapeLines): they may quote a vendor's response.
 func run(ctx context.Context, args []string, e env) int {
 	if len(args) == 0 {
 		printUsage(e.stderr)
@@ -96,13 +97,13 @@ func run(ctx context.Context, args []string, e env) int {
 		case errors.Is(err, flag.ErrHelp):
 			return exitOK
 		case errors.As(err, new(usageError)):
-			fmt.Fprintf(e.stderr, "saasconnect %s: %v\n", name, err)
+			fmt.Fprintf(e.stderr, "saasconnect %s: %s\n", name, escapeLines(err.Error()))
 			fmt.Fprintf(e.stderr, "usage: saasconnect %s %s\n", c.name, c.args)
 			return exitUsage
 		case errors.Is(err, errReported):
 			return exitFailure
 		default:
-			fmt.Fprintf(e.stderr, "saasconnect %s: %v\n", name, err)
+			fmt.Fprintf(e.stderr, "saasconnect %s: %s\n", name, escapeLines(err.Error()))
 			return exitFailure
 		}
 	}

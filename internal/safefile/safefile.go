@@ -25,12 +25,12 @@ import (
 // files and CA bundles are far smaller; a larger file is refused.
 const MaxSize = 16 << 20
 
-// ErrNotRegular is returned (wrapped, with the path) for a path that is not
+// ErrNotRegular is returned (wrapped in an *fs.PathError) for a path that is not
 // a regular file: a device, FIFO, socket, directory, or, for ReadNoFollow, a
 // symbolic link.
 var ErrNotRegular = errors.New("not a regular file")
 
-// ErrTooLarge is returned (wrapped, with the path) for a file larger than
+// ErrTooLarge is returned (wrapped in an *fs.PathError) for a file larger than
 // the limit.
 var ErrTooLarge = errors.New("file too large")
 
@@ -83,14 +83,11 @@ func read(ctx context.Context, path string, limit int64, noFollow bool) ([]byte,
 	}
 	out := make([]byte, 0, min(fi.Size(), limit)+1)
 	buf := make([]byte, chunk)
-	for first := true; ; first = false {
-		if err := ctx.Err(); err != nil && !first {
-			return nil, err
-		}
+	for {
 		n, err := f.Read(buf)
 		out = append(out, buf[:n]...)
 		if int64(len(out)) > limit {
-			return nil, fmt.Errorf("%s: %w (more than %d bytes)", path, ErrTooLarge, limit)
+			return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (more than %d bytes)", ErrTooLarge, limit)}
 		}
 		if errors.Is(err, io.EOF) {
 			return out, nil
@@ -98,16 +95,21 @@ func read(ctx context.Context, path string, limit int64, noFollow bool) ([]byte,
 		if err != nil {
 			return nil, err
 		}
+		if n == len(buf) {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 	}
 }
 
 // check refuses anything but a regular file of at most limit bytes.
 func check(path string, fi fs.FileInfo, limit int64) error {
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s: %w (%s)", path, ErrNotRegular, kind(fi.Mode()))
+		return &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kind(fi.Mode()))}
 	}
 	if fi.Size() > limit {
-		return fmt.Errorf("%s: %w (%d bytes, the limit is %d)", path, ErrTooLarge, fi.Size(), limit)
+		return &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (%d bytes, the limit is %d)", ErrTooLarge, fi.Size(), limit)}
 	}
 	return nil
 }
