@@ -3,7 +3,9 @@ package flexera_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -76,4 +78,70 @@ func TestLockStateCancelled(t *testing.T) {
 			t.Errorf("LockState with a context ending first = %v, want context.DeadlineExceeded", err)
 		}
 	})
+}
+
+// TestReadStateValidates: nothing from a corrupted state file reaches
+// Flexera, and a null user list is not taken for a first run.
+func TestReadStateValidates(t *testing.T) {
+	t.Parallel()
+	const ok = `{"uniqueId":"a@x.io","email":"a@x.io","firstName":"A","lastName":"B","activatedAt":"2026-01-01T00:00:00.000Z"}`
+	head := `{"version":1,"org":"1","app":"ab","syncKey":"email","updatedAt":"2026-01-01T00:00:00Z",`
+	tests := []struct {
+		name, content, want string
+	}{
+		{"valid", head + `"users":[` + ok + `]}`, ""},
+		{"empty list", head + `"users":[]}`, ""},
+		{"users null", head + `"users":null}`, `"users" is missing or null`},
+		{"users missing", strings.TrimSuffix(head, ",") + `}`, `"users" is missing or null`},
+		{"garbage activatedAt", head + `"users":[{"uniqueId":"a","activatedAt":"garbage"}]}`, "users[0].activatedAt is not a timestamp"},
+		{"no activatedAt", head + `"users":[{"uniqueId":"a"}]}`, "users[0] has no activatedAt"},
+		{"garbage deactivatedAt", head + `"users":[` + ok + `,{"uniqueId":"b","activatedAt":"2026-01-01T00:00:00.000Z","deactivatedAt":"yesterday"}]}`, "users[1].deactivatedAt is not a timestamp"},
+		{"garbage lastActivityAt", head + `"users":[{"uniqueId":"a","activatedAt":"2026-01-01T00:00:00.000Z","lastActivityAt":"1"}]}`, "users[0].lastActivityAt is not a timestamp"},
+		{"bad sync key", `{"version":1,"org":"1","app":"ab","syncKey":"phone","users":[]}`, `"syncKey" is "phone"`},
+		{"no org or app", `{"version":1,"syncKey":"email","users":[]}`, `"org" is empty`},
+		{"trailing data", head + `"users":[]} {}`, "unexpected data after the JSON value"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "s.json")
+			if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			st, err := flexera.ReadState(path)
+			if tc.want == "" {
+				if err != nil || st == nil {
+					t.Fatalf("ReadState = %v, %v; want a state", st, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
+				t.Errorf("ReadState error = %v, want %q and the path", err, tc.want)
+			}
+			if st != nil {
+				t.Errorf("ReadState returned a state with the error: %+v", st)
+			}
+		})
+	}
+}
+
+func TestReadStateFileKinds(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.json")
+	if err := os.WriteFile(big, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, 16<<20+1); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, want string }{
+		{big, "file too large"},
+		{"/dev/zero", "not a regular file (a device)"},
+		{dir, "not a regular file (a directory)"},
+	} {
+		if _, err := flexera.ReadState(tc.path); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ReadState(%s) error = %v, want %q", tc.path, err, tc.want)
+		}
+	}
 }
