@@ -125,6 +125,10 @@ func TestReadStateValidates(t *testing.T) {
 	}
 }
 
+// TestReadStateFileKinds: a state file beyond the cap or of the wrong kind
+// is refused. (Devices and FIFOs: see internal/safefile, whose checks
+// ReadState uses; on a reader without them /dev/zero grows memory without
+// bound, so it is not exercised here.)
 func TestReadStateFileKinds(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -137,7 +141,6 @@ func TestReadStateFileKinds(t *testing.T) {
 	}
 	for _, tc := range []struct{ path, want string }{
 		{big, "file too large"},
-		{"/dev/zero", "not a regular file (a device)"},
 		{dir, "not a regular file (a directory)"},
 	} {
 		if _, err := flexera.ReadState(tc.path); err == nil || !strings.Contains(err.Error(), tc.want) {
