@@ -64,7 +64,7 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	var f runFlags
 	f.register(fs)
 	fs.StringVar(&f.format, "format", "jsonl", "output `format`: jsonl, csv or table")
-	fs.StringVar(&f.output, "output", "", "write users to `FILE` (atomically) instead of stdout")
+	fs.StringVar(&f.output, "output", "", "write users to `FILE` instead of stdout: a regular file is replaced atomically after a complete run, a device or FIFO is streamed to, - is stdout")
 	fs.BoolVar(&f.verbose, "v", false, "log each HTTP request to stderr")
 	fs.IntVar(&f.prefetch, "prefetch", 1, "pages in flight at once when the total is known")
 	fs.BoolVar(&f.raw, "raw", false, "include each vendor record verbatim (jsonl only)")
