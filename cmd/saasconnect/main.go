@@ -26,8 +26,7 @@
 //
 // Files read (templates, *.connector.json, --state, --sample, ca_file) must
 // be regular files of at most 16 MiB (ca_file: 4 MiB); a device, FIFO or
-// directory is an
-// error. SIGINT and SIGTERM cancel reads and runs.
+// directory is an error. SIGINT and SIGTERM cancel reads and runs.
 //
 // --output FILE: a regular file (or a new path, created 0600) is written to a
 // temporary file beside it and renamed over it only when the run walked the
