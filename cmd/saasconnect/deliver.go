@@ -144,15 +144,15 @@ func printDelivery(e env, r flexera.DeliveryReport) {
 	if r.DryRun {
 		mode = "dry run"
 	}
-	fmt.Fprintf(tw, "%s\tflexera org %s app %s, %s load (%s, key %s)\n", mode, r.Org, r.App, r.Load, r.SyncMode, r.SyncKey)
+	fmt.Fprintf(tw, "%s\tflexera org %s app %s, %s load (%s, key %s)\n", mode, escapeText(r.Org), escapeText(r.App), r.Load, r.SyncMode, r.SyncKey)
 	fmt.Fprintf(tw, "users\t%d read, %d skipped (no key), %d duplicates\n", r.Users, r.Skipped, r.Duplicates)
 	fmt.Fprintf(tw, "changes\t%d created, %d updated, %d removed, %d unchanged; %d records sent in %d files\n",
 		r.Created, r.Updated, r.Removed, r.Unchanged, r.Sent, len(r.Files))
 	for _, j := range r.Jobs {
-		fmt.Fprintf(tw, "import job\t%s: %s\n", j.ID, j.Status)
+		fmt.Fprintf(tw, "import job\t%s: %s\n", escapeText(j.ID), escapeText(string(j.Status)))
 	}
 	if r.StatePath != "" {
-		fmt.Fprintf(tw, "state\t%s (written: %v)\n", r.StatePath, r.StateWritten)
+		fmt.Fprintf(tw, "state\t%s (written: %v)\n", escapeText(r.StatePath), r.StateWritten)
 	}
 	if !r.Finished.IsZero() {
 		fmt.Fprintf(tw, "took\t%s\n", r.Finished.Sub(r.Started).Round(time.Millisecond))

@@ -221,7 +221,7 @@ func cmdSchedule(ctx context.Context, e env, args []string) error {
 		if !next.IsZero() {
 			when = next.Format("2006-01-02 15:04 MST")
 		}
-		fmt.Fprintf(e.stderr, "%s: next run %s\n", cfgs[i].Name, when)
+		fmt.Fprintf(e.stderr, "%s: next run %s\n", escapeText(cfgs[i].Name), when)
 	}
 	err = s.Run(ctx)
 	if errors.Is(err, context.Canceled) {
