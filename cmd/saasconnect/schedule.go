@@ -97,6 +97,13 @@ func loadInstance(ctx context.Context, dir, path string, getenv func(string) str
 	if cfg.Name == "" {
 		cfg.Name = strings.TrimSuffix(filepath.Base(path), ".connector.json")
 	}
+	output := ""
+	if cfg.Output != "" {
+		output = resolve(dir, cfg.Output)
+		if err := checkOutput(output); err != nil {
+			return cfg, connector.Job{}, fmt.Errorf(`"output": %w`, err)
+		}
+	}
 	var t connector.Template
 	switch {
 	case (cfg.Vendor == "") == (cfg.Template == ""):
@@ -140,13 +147,6 @@ func loadInstance(ctx context.Context, dir, path string, getenv func(string) str
 	sched := connector.DefaultSchedule()
 	if cfg.Schedule != nil {
 		sched = *cfg.Schedule
-	}
-	output := ""
-	if cfg.Output != "" {
-		output = resolve(dir, cfg.Output)
-		if err := checkOutput(output); err != nil {
-			return cfg, connector.Job{}, fmt.Errorf(`"output": %w`, err)
-		}
 	}
 	job := connector.Job{
 		Name:     cfg.Name,

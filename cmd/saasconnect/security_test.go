@@ -379,6 +379,9 @@ func TestScheduleFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, "not a regular file (a directory)", 0},
+		{"output is a directory", func(t *testing.T, dir, outside string) {
+			mustWrite(t, filepath.Join(dir, "x.connector.json"), `{"vendor": "okta", "settings": {"okta_domain": "acme.okta.com"}, "output": "`+outside+`"}`)
+		}, `"output": output `, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -424,5 +427,34 @@ func TestRunDeliverWaitsForStateLock(t *testing.T) {
 	}
 	if got := flexeraRequests.Load(); got != 0 {
 		t.Errorf("%d requests sent to Flexera while the state was locked, want none", got)
+	}
+}
+
+// TestErrorLinesEscaped: a vendor's error body quoted in an error line
+// cannot drive the terminal or forge a line of its own.
+func TestErrorLinesEscaped(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte("{\"error\":\"\x1b]0;pwned\x07\x1b[2J\u202e\"}\nsaasconnect run: forged\r\n"))
+	}))
+	t.Cleanup(srv.Close)
+	path := filepath.Join(t.TempDir(), "evil.json")
+	mustWrite(t, path, evilTemplate)
+	for _, cmd := range []string{"run", "test"} {
+		r := runCLI(t.Context(), nil, cmd, "--template", path, "--setting", "base_url="+srv.URL, "--setting", "org=acme")
+		if r.code != exitFailure {
+			t.Errorf("%s: exit %d, want %d", cmd, r.code, exitFailure)
+		}
+		if strings.ContainsAny(r.stderr, "\x1b\x07\r\u202e") {
+			t.Errorf("%s: stderr holds raw control characters: %q", cmd, r.stderr)
+		}
+		if strings.Contains(r.stderr, "\nsaasconnect run: forged") {
+			t.Errorf("%s: the vendor forged a line: %q", cmd, r.stderr)
+		}
+		if !strings.Contains(r.stderr, `\x1b]0;pwned`) {
+			t.Errorf("%s: stderr does not show the escaped body: %q", cmd, r.stderr)
+		}
 	}
 }
