@@ -138,6 +138,52 @@
 // Jobs API, with incremental loads computed from the previous run's
 // snapshot.
 //
+// # Security
+//
+// Trusted: the template (its URLs, auth method and mapping are what a
+// connector does), the settings the operator supplies, and the files the
+// operator names. Not trusted: everything a vendor sends back (status
+// lines, headers, bodies, next links, records) and everything Flexera sends
+// back. The SDK keeps to these rules:
+//
+//   - Credentials go only to the template's own origins: the API base URL
+//     and the token or login URL the template declares. A next link, cursor
+//     URL or redirect to another origin is refused rather than followed
+//     with credentials, and token, login and Flexera requests never follow
+//     redirects at all.
+//   - Secrets (settings whose names say so, such as api_key, client_secret
+//     and password, the tokens obtained at run time, and Flexera's refresh
+//     token) are redacted in every output: errors, logs at every level,
+//     Report, %v of any value, and URLs in any encoding. A supplied setting
+//     that is not secret may refer to other settings ({region}), never to a
+//     secret one: {api_key} in org would put the key in URLs and access
+//     logs, so it is a validation error naming the setting. A path
+//     placeholder may not be . or .., which would change the path.
+//   - Everything read from the network is bounded: response bodies have a
+//     size cap, pagination stops on a repeated cursor and on max_pages with
+//     bounded memory for cursor tracking, and JSONPath queries such as $..
+//     are evaluated with bounded work.
+//   - Files: templates, *.connector.json, Flexera state files and the
+//     ca_file are read only when they are regular files, up to a fixed size
+//     (16 MiB; 4 MiB for ca_file), so /dev/zero or a FIFO is an error, not
+//     a hang. The command line tool's reads and runs stop on SIGINT and
+//     SIGTERM. The schedule command reads only regular *.connector.json
+//     files (no symbolic links) and quotes at most a short, escaped excerpt
+//     of a file in its errors. A state file is validated before anything
+//     in it is sent to Flexera, and an exclusive lock beside it
+//     (flexera.LockState) keeps two deliveries from using it at once.
+//   - Output: --output replaces a regular file atomically, keeping its mode
+//     and owner, and only after a run that walked the whole listing; it
+//     writes through a symbolic link to the file it names, streams to a
+//     device, FIFO or - (stdout), and refuses a directory before any
+//     request. Vendor text written to a terminal (--format table, error
+//     lines, the run report) has control characters escaped, so it cannot
+//     retitle the window, clear the screen or forge rows; --format csv
+//     prefixes cells that start with = + - @ tab or CR with ' so that
+//     spreadsheets show them as text (--csv-raw writes them verbatim).
+//
+// TLS verification is never disabled; trust a private CA with ca_file.
+//
 // # Flow of execution
 //
 // connector.New validates the template, checks the settings, and compiles the

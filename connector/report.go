@@ -31,6 +31,13 @@ type Report struct {
 	// Started and Finished are read from the connector's clock (WithClock).
 	Started, Finished time.Time
 	Status            RunStatus
+	// Walked reports whether the whole listing was walked: every page was
+	// fetched and the run was neither stopped nor cancelled. It is true for
+	// every Succeeded run, and for a Partial run whose only problem is
+	// records that could not be mapped (RecordErrors): its users are every
+	// user the vendor listed that could be mapped. A caller that replaces a
+	// previous result (an output file) should do so only when Walked is true.
+	Walked bool
 	// Requests counts every HTTP request sent, token and login requests and
 	// retries included. Retries counts every failed attempt that was retried.
 	// Pages counts every page of records received.

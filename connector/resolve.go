@@ -21,7 +21,10 @@ type resolved struct {
 // Placeholders in default values ("https://{tenant_host}") are expanded
 // verbatim from the other settings, and so are placeholders naming a setting
 // in supplied values of settings that are not secret ("https://host/{tenant}/
-// token"); secret values are taken exactly as given.
+// token"); secret values are taken exactly as given. A supplied value may
+// refer only to settings that are not secret: {api_key} in a supplied org
+// would put the key in URLs and the vendor's access logs, so it is an error
+// naming the setting.
 // All problems are reported at once; errors name settings, never values.
 func resolveSettings(t Template, s Settings) (resolved, error) {
 	defs := t.Settings()
@@ -76,6 +79,12 @@ func resolveSettings(t Template, s Settings) (resolved, error) {
 		var err error
 		known := map[string]string{}
 		for _, ref := range placeholders(v) {
+			if d, ok := byName[ref]; ok && d.Secret && !fromDefault[name] {
+				// A supplied value lands in URLs, headers and logs as it is:
+				// it must not pull a secret in with it.
+				err = errors.Join(err, fmt.Errorf("setting %q refers to {%s}, which is secret: a supplied value may only refer to settings that are not secret", name, ref))
+				continue
+			}
 			if _, ok := byName[ref]; !ok {
 				if fromDefault[name] {
 					err = errors.Join(err, fmt.Errorf("default of setting %q refers to {%s}, which is not a setting", name, ref))
@@ -180,7 +189,7 @@ func urlTemplate(v string) bool {
 
 // fillURL fills a URL template's placeholders from lookup: a leading one
 // verbatim, one in the host verbatim (it must not hold / ? # @ or spaces),
-// one in the path with url.PathEscape, one in the query or fragment with
+// one in the path with url.PathEscape (it must not be . or ..), one in the query or fragment with
 // url.QueryEscape. Placeholders lookup does not know are kept as they are.
 // Errors name the setting, never its value.
 func fillURL(tmpl string, lookup func(string) (string, bool)) (string, error) {
@@ -202,6 +211,11 @@ func fillURL(tmpl string, lookup func(string) (string, bool)) (string, error) {
 			}
 			return v
 		case partPath:
+			if v == "." || v == ".." {
+				// PathEscape keeps dots: /orgs/{org}/users would become
+				// /orgs/../users, a different resource.
+				err = errors.Join(err, fmt.Errorf("setting %q is used in the path of the URL and must not be %q", name, v))
+			}
 			return url.PathEscape(v)
 		case partQuery:
 			return url.QueryEscape(v)

@@ -129,6 +129,7 @@ func (c *Connector) Run(ctx context.Context, each func(saasconnect.User) error) 
 	if eachErr != nil {
 		err = c.wrap(fmt.Errorf("stopped by the caller after %d users: %w", st.kept, eachErr))
 	}
+	rep.Walked = err == nil
 	snap := st.stats.Snapshot()
 	rep.Finished = c.opts.now()
 	rep.Requests, rep.Retries, rep.Pages = snap.Requests, snap.Retries, st.pages

@@ -144,7 +144,7 @@ func TestResolveSettings(t *testing.T) {
 }
 
 func TestExpandURL(t *testing.T) {
-	vals := map[string]string{"base_url": "https://api.example.com/v2", "org": "a b/c", "q": "x&y=z", "host": "acme", "bad": "a/b"}
+	vals := map[string]string{"base_url": "https://api.example.com/v2", "org": "a b/c", "dot": ".", "dotdot": "..", "dots": "...", "q": "x&y=z", "host": "acme", "bad": "a/b"}
 	tests := []struct {
 		tmpl, want, wantErr string
 	}{
@@ -153,6 +153,10 @@ func TestExpandURL(t *testing.T) {
 		{tmpl: "https://{host}.okta.com/api/v1/users", want: "https://acme.okta.com/api/v1/users"},
 		{tmpl: "https://{bad}.okta.com/api", wantErr: `setting "bad" is used in the host`},
 		{tmpl: "https://u:p@{host}.example.com/", wantErr: "credentials in the URL"},
+		{tmpl: "{base_url}/orgs/{dot}/users", wantErr: `setting "dot" is used in the path of the URL and must not be "."`},
+		{tmpl: "{base_url}/orgs/{dotdot}/users", wantErr: `setting "dotdot" is used in the path of the URL and must not be ".."`},
+		{tmpl: "{base_url}/orgs/{dots}/users", want: "https://api.example.com/v2/orgs/.../users"},
+		{tmpl: "{base_url}/search?q={dotdot}", want: "https://api.example.com/v2/search?q=.."},
 	}
 	for _, tt := range tests {
 		u, err := expandURL(tt.tmpl, vals)
@@ -162,5 +166,53 @@ func TestExpandURL(t *testing.T) {
 		}
 		require.NoError(t, err, tt.tmpl)
 		assert.Equal(t, tt.want, u.String(), tt.tmpl)
+	}
+}
+
+// TestResolveSettingsSecretReference: a supplied value that is not secret
+// lands in URLs and logs, so it must not pull in a secret's value.
+func TestResolveSettingsSecretReference(t *testing.T) {
+	t.Parallel()
+	tmpl := Template{
+		Declared: []Setting{
+			{Name: "base_url", Default: "https://api.example.com"},
+			{Name: "org"},
+			{Name: "region"},
+			{Name: "signing", Secret: true},
+		},
+		Auth: AuthSpec{Method: AuthAPIKey},
+	}
+	tests := []struct {
+		name     string
+		supplied Settings
+		wantErr  string // "" means no error
+		want     map[string]string
+	}{
+		{"org refers to api_key", Settings{"api_key": "k-123", "org": "{api_key}"},
+			`setting "org" refers to {api_key}, which is secret`, nil},
+		{"URL-shaped value refers to a secret", Settings{"api_key": "k-123", "base_url": "https://{api_key}.example.com"},
+			`setting "base_url" refers to {api_key}, which is secret`, nil},
+		{"declared secret", Settings{"api_key": "k-123", "region": "eu-{signing}", "signing": "s-456"},
+			`setting "region" refers to {signing}, which is secret`, nil},
+		{"non-secret reference is expanded", Settings{"api_key": "k-123", "region": "eu", "org": "acme-{region}"},
+			"", map[string]string{"org": "acme-eu"}},
+		{"secret may refer to anything, verbatim", Settings{"api_key": "{org}", "org": "acme"},
+			"", map[string]string{"api_key": "{org}"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := resolveSettings(tmpl, tc.supplied)
+			if tc.wantErr != "" {
+				require.ErrorContains(t, err, tc.wantErr)
+				assert.NotContains(t, err.Error(), "k-123")
+				assert.NotContains(t, err.Error(), "s-456")
+				return
+			}
+			require.NoError(t, err)
+			for k, v := range tc.want {
+				assert.Equal(t, v, r.values[k], k)
+			}
+		})
 	}
 }

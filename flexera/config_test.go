@@ -131,7 +131,7 @@ func TestStateFile(t *testing.T) {
 		t.Fatalf("missing state = %v, %v; want nil, nil", st, err)
 	}
 	st := &flexera.State{Org: "1", App: "ab", SyncKey: "email", Users: []flexera.RosterRecord{
-		{UniqueID: "b", ActivatedAt: "x"}, {UniqueID: "a", ActivatedAt: "y"},
+		{UniqueID: "b", ActivatedAt: "2026-01-02T00:00:00.000Z"}, {UniqueID: "a", ActivatedAt: "2026-01-01T00:00:00.000Z"},
 	}}
 	if err := flexera.WriteState(path, st); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package flexera
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/saasconnect/saasconnect/internal/safefile"
 )
 
 // StateVersion is the version of the state file format State writes.
@@ -31,35 +34,91 @@ type State struct {
 }
 
 // ReadState reads the state file at path. A missing file is not an error:
-// it returns (nil, nil). Errors name the path.
+// it returns (nil, nil). The file must be a regular file of at most 16 MiB,
+// and its content is checked before anything is taken from it: the version,
+// org, app and sync key; a "users" list (null or missing is an error, not a
+// first run); and in each record a unique, non-empty uniqueId and
+// timestamps in TimeFormat (activatedAt required). Errors name the path and
+// list every problem (at most maxStateProblems).
 func ReadState(path string) (*State, error) {
-	b, err := os.ReadFile(path)
+	b, err := safefile.ReadFile(context.Background(), path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("flexera: reading state: %w", err)
 	}
-	var s State
+	var s struct {
+		State
+		Users *[]RosterRecord `json:"users"`
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
 		return nil, fmt.Errorf("flexera: state file %s: %w", path, jsonErrorAt(b, err))
 	}
+	if dec.More() {
+		return nil, fmt.Errorf("flexera: state file %s: unexpected data after the JSON value at byte offset %d", path, dec.InputOffset())
+	}
 	if s.Version != StateVersion {
 		return nil, fmt.Errorf("flexera: state file %s: version %d, want %d", path, s.Version, StateVersion)
 	}
+	if s.Users == nil {
+		return nil, fmt.Errorf(`flexera: state file %s: "users" is missing or null (a first run has no state file; delete it to start over)`, path)
+	}
+	st := s.State
+	st.Users = *s.Users
+	if err := st.check(); err != nil {
+		return nil, fmt.Errorf("flexera: state file %s: %w", path, err)
+	}
+	return &st, nil
+}
+
+// maxStateProblems caps the problems one ReadState error lists.
+const maxStateProblems = 10
+
+// check reports every problem of a decoded state (at most
+// maxStateProblems), or nil.
+func (s *State) check() error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if s.Org == "" {
+		add(`"org" is empty`)
+	}
+	if s.App == "" {
+		add(`"app" is empty`)
+	}
+	if s.SyncKey != SyncKeyEmail && s.SyncKey != SyncKeyID {
+		add(`"syncKey" is %q, want email or id`, s.SyncKey)
+	}
 	seen := make(map[string]bool, len(s.Users))
 	for i, u := range s.Users {
-		if u.UniqueID == "" {
-			return nil, fmt.Errorf("flexera: state file %s: users[%d] has no uniqueId", path, i)
+		if len(errs) >= maxStateProblems {
+			add("... (more problems not shown)")
+			break
 		}
-		if seen[u.UniqueID] {
-			return nil, fmt.Errorf("flexera: state file %s: users[%d]: uniqueId %q appears twice", path, i, u.UniqueID)
+		if u.UniqueID == "" {
+			add("users[%d] has no uniqueId", i)
+		} else if seen[u.UniqueID] {
+			add("users[%d]: uniqueId %q appears twice", i, u.UniqueID)
 		}
 		seen[u.UniqueID] = true
+		for _, ts := range []struct {
+			name, v  string
+			required bool
+		}{{"activatedAt", u.ActivatedAt, true}, {"deactivatedAt", u.DeactivatedAt, false}, {"lastActivityAt", u.LastActivityAt, false}} {
+			if ts.v == "" {
+				if ts.required {
+					add("users[%d] has no %s", i, ts.name)
+				}
+				continue
+			}
+			if _, err := time.Parse(TimeFormat, ts.v); err != nil {
+				add("users[%d].%s is not a timestamp like %s", i, ts.name, TimeFormat)
+			}
+		}
 	}
-	return &s, nil
+	return errors.Join(errs...)
 }
 
 func jsonErrorAt(b []byte, err error) error {
@@ -141,4 +200,78 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 		_ = d.Close()
 	}
 	return nil
+}
+
+// ErrStateLocked is returned (wrapped) by LockState when another process
+// held the state file's lock for the whole timeout.
+var ErrStateLocked = errors.New("flexera: state file is locked by another run")
+
+// DefaultStateLockTimeout is how long the command-line tool waits for the
+// lock of a state file by default.
+const DefaultStateLockTimeout = 30 * time.Second
+
+// stateLockPoll is how often LockState tries again while the lock is held.
+const stateLockPoll = 100 * time.Millisecond
+
+// LockPath returns the lock file of the state file at path: the same name
+// with ".lock" appended, in the same directory.
+func LockPath(path string) string { return path + ".lock" }
+
+// LockState takes an exclusive lock on the state file at path for a whole
+// read-deliver-write cycle: call it before [Client.Deliver] and the returned
+// unlock after, so two runs on the same state file cannot both read the old
+// state (the last writer would win and a delivered user could vanish from
+// the state, its removal never sent).
+//
+// The lock is an advisory flock(2) on LockPath(path), created 0600 (its
+// directory 0700) and left in place after unlock: deleting it could let two
+// runs hold locks on different files. It is released when the process
+// exits, however it exits. While another process holds it, LockState tries
+// again every 100 ms until timeout has passed (0 means try once), then
+// fails with an error wrapping ErrStateLocked; it returns ctx's error when
+// ctx ends first. On systems without flock (not unix) no lock is taken and
+// unlock does nothing.
+//
+// LockState is safe for concurrent use; a lock taken twice in one process
+// through two calls excludes like one taken by two processes.
+func LockState(ctx context.Context, path string, timeout time.Duration) (unlock func() error, err error) {
+	lp := LockPath(path)
+	if err := os.MkdirAll(filepath.Dir(lp), 0o700); err != nil {
+		return nil, fmt.Errorf("flexera: state lock: %w", err)
+	}
+	f, err := os.OpenFile(lp, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("flexera: state lock: %w", err)
+	}
+	unlock = func() error {
+		if err := unlockFile(f); err != nil {
+			_ = f.Close()
+			return fmt.Errorf("flexera: state lock %s: %w", lp, err)
+		}
+		return f.Close()
+	}
+	start := time.Now()
+	for {
+		ok, err := tryLock(f)
+		if err != nil {
+			_ = f.Close()
+			return nil, fmt.Errorf("flexera: state lock %s: %w", lp, err)
+		}
+		if ok {
+			return unlock, nil
+		}
+		waited := time.Since(start)
+		if waited >= timeout {
+			_ = f.Close()
+			return nil, fmt.Errorf("%w: %s (waited %s; another saasconnect run is delivering with this state file, or wait longer with --state-lock-timeout)", ErrStateLocked, lp, waited.Round(time.Millisecond))
+		}
+		t := time.NewTimer(min(stateLockPoll, timeout-waited))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			_ = f.Close()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/saasconnect/saasconnect/connector"
+	"github.com/saasconnect/saasconnect/internal/safefile"
 	"github.com/saasconnect/saasconnect/vendors"
 )
 
@@ -73,7 +74,8 @@ func printUsage(w io.Writer) {
 }
 
 // run is the whole CLI: it parses args, runs the command and returns the exit
-// status. Errors are printed to e.stderr.
+// status. Errors are printed to e.stderr with control characters escaped
+// (escapeLines): they may quote a vendor's response.
 func run(ctx context.Context, args []string, e env) int {
 	if len(args) == 0 {
 		printUsage(e.stderr)
@@ -95,13 +97,13 @@ func run(ctx context.Context, args []string, e env) int {
 		case errors.Is(err, flag.ErrHelp):
 			return exitOK
 		case errors.As(err, new(usageError)):
-			fmt.Fprintf(e.stderr, "saasconnect %s: %v\n", name, err)
+			fmt.Fprintf(e.stderr, "saasconnect %s: %s\n", name, escapeLines(err.Error()))
 			fmt.Fprintf(e.stderr, "usage: saasconnect %s %s\n", c.name, c.args)
 			return exitUsage
 		case errors.Is(err, errReported):
 			return exitFailure
 		default:
-			fmt.Fprintf(e.stderr, "saasconnect %s: %v\n", name, err)
+			fmt.Fprintf(e.stderr, "saasconnect %s: %s\n", name, escapeLines(err.Error()))
 			return exitFailure
 		}
 	}
@@ -167,7 +169,7 @@ func (s *source) register(fs *flag.FlagSet) {
 
 // load returns the template and the settings: flags first, then
 // SAASCONNECT_<NAME> environment variables.
-func (s *source) load(e env) (connector.Template, connector.Settings, error) {
+func (s *source) load(ctx context.Context, e env) (connector.Template, connector.Settings, error) {
 	var (
 		t   connector.Template
 		err error
@@ -176,7 +178,7 @@ func (s *source) load(e env) (connector.Template, connector.Settings, error) {
 	case s.template != "" && s.vendor != "":
 		return t, nil, usagef("give --template or --vendor, not both")
 	case s.template != "":
-		t, err = loadTemplateFile(s.template)
+		t, err = loadTemplateFile(ctx, s.template)
 	case s.vendor != "":
 		t, err = vendors.Get(s.vendor)
 	default:
@@ -208,9 +210,10 @@ func envName(setting string) string {
 	return "SAASCONNECT_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(setting))
 }
 
-// loadTemplateFile reads and parses a template file. Problems name the file.
-func loadTemplateFile(path string) (connector.Template, error) {
-	data, err := os.ReadFile(path)
+// loadTemplateFile reads and parses a template file (a regular file of at
+// most safefile.MaxSize bytes). Problems name the file.
+func loadTemplateFile(ctx context.Context, path string) (connector.Template, error) {
+	data, err := safefile.ReadFile(ctx, path)
 	if err != nil {
 		return connector.Template{}, err
 	}
@@ -223,9 +226,9 @@ func loadTemplateFile(path string) (connector.Template, error) {
 
 // loadTemplateArg loads a template from a file, or a prebuilt vendor when the
 // argument is not a file and names one.
-func loadTemplateArg(arg string) (connector.Template, error) {
+func loadTemplateArg(ctx context.Context, arg string) (connector.Template, error) {
 	if _, err := os.Stat(arg); err == nil || strings.ContainsAny(arg, `/\.`) {
-		return loadTemplateFile(arg)
+		return loadTemplateFile(ctx, arg)
 	}
 	return vendors.Get(arg)
 }

@@ -16,6 +16,7 @@ import (
 type deliverFlags struct {
 	target, org, app, region, load, mode, key, state string
 	dryRun                                           bool
+	lockTimeout                                      time.Duration
 }
 
 func (d *deliverFlags) register(fs *flag.FlagSet) {
@@ -28,6 +29,7 @@ func (d *deliverFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.key, "sync-key", "", "the user field that identifies a user across runs: email (default) or id")
 	fs.StringVar(&d.state, "state", "", "previous run's snapshot `FILE` (default: one per connector under the user's config directory)")
 	fs.BoolVar(&d.dryRun, "dry-run", false, "write the payload that would be sent to stderr; send nothing")
+	fs.DurationVar(&d.lockTimeout, "state-lock-timeout", flexera.DefaultStateLockTimeout, "how long to wait for another run that holds the --state file's lock")
 }
 
 func (d *deliverFlags) enabled() bool { return d.target != "" }
@@ -59,10 +61,15 @@ func (d *deliverFlags) check() error {
 			return usageError{err.Error()}
 		}
 	}
+	if d.lockTimeout < 0 {
+		return usagef("--state-lock-timeout must not be negative")
+	}
 	return nil
 }
 
-// deliver sends the users of a run to Flexera One and prints what it did.
+// deliver sends the users of a run to Flexera One and prints what it did,
+// holding the state file's lock (flexera.LockState) for the whole cycle
+// unless it is a dry run, which writes no state.
 // Only the users of a run that walked the whole listing are delivered: a
 // partial roster would deactivate the users it missed.
 func deliver(ctx context.Context, e env, name string, d *deliverFlags, users []saasconnect.User, report connector.Report) error {
@@ -96,6 +103,16 @@ func deliver(ctx context.Context, e env, name string, d *deliverFlags, users []s
 	if err != nil {
 		return fmt.Errorf("deliver: %w", err)
 	}
+	if !d.dryRun {
+		// The state is read, the changes uploaded and the state written
+		// under one lock: an overlapping run would otherwise read the old
+		// state too, and the last writer would drop what the other sent.
+		unlock, err := flexera.LockState(ctx, req.StatePath, d.lockTimeout)
+		if err != nil {
+			return fmt.Errorf("deliver: %w", err)
+		}
+		defer unlock()
+	}
 	rep, err := client.Deliver(ctx, req, flexera.UsersFrom(users))
 	printDelivery(e, rep)
 	if err != nil {
@@ -127,15 +144,15 @@ func printDelivery(e env, r flexera.DeliveryReport) {
 	if r.DryRun {
 		mode = "dry run"
 	}
-	fmt.Fprintf(tw, "%s\tflexera org %s app %s, %s load (%s, key %s)\n", mode, r.Org, r.App, r.Load, r.SyncMode, r.SyncKey)
+	fmt.Fprintf(tw, "%s\tflexera org %s app %s, %s load (%s, key %s)\n", mode, escapeText(r.Org), escapeText(r.App), r.Load, r.SyncMode, r.SyncKey)
 	fmt.Fprintf(tw, "users\t%d read, %d skipped (no key), %d duplicates\n", r.Users, r.Skipped, r.Duplicates)
 	fmt.Fprintf(tw, "changes\t%d created, %d updated, %d removed, %d unchanged; %d records sent in %d files\n",
 		r.Created, r.Updated, r.Removed, r.Unchanged, r.Sent, len(r.Files))
 	for _, j := range r.Jobs {
-		fmt.Fprintf(tw, "import job\t%s: %s\n", j.ID, j.Status)
+		fmt.Fprintf(tw, "import job\t%s: %s\n", escapeText(j.ID), escapeText(string(j.Status)))
 	}
 	if r.StatePath != "" {
-		fmt.Fprintf(tw, "state\t%s (written: %v)\n", r.StatePath, r.StateWritten)
+		fmt.Fprintf(tw, "state\t%s (written: %v)\n", escapeText(r.StatePath), r.StateWritten)
 	}
 	if !r.Finished.IsZero() {
 		fmt.Fprintf(tw, "took\t%s\n", r.Finished.Sub(r.Started).Round(time.Millisecond))

@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/saasconnect/saasconnect/connector"
+	"github.com/saasconnect/saasconnect/internal/safefile"
 	"github.com/saasconnect/saasconnect/mapping"
 	"github.com/saasconnect/saasconnect/vendors"
 )
@@ -38,7 +38,7 @@ func cmdVendors(_ context.Context, e env, args []string) error {
 func authLabel(t connector.Template) string { return t.Auth.Label() }
 
 // cmdValidate prints every problem of a template, one per line.
-func cmdValidate(_ context.Context, e env, args []string) error {
+func cmdValidate(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "validate")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -47,7 +47,7 @@ func cmdValidate(_ context.Context, e env, args []string) error {
 		return usagef("want exactly one template FILE")
 	}
 	path := fs.Arg(0)
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func splitErrors(err error) []error {
 
 // cmdSettings prints the template's description (when it has one) as a
 // first line, then the settings it needs.
-func cmdSettings(_ context.Context, e env, args []string) error {
+func cmdSettings(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "settings")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -90,7 +90,7 @@ func cmdSettings(_ context.Context, e env, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("want exactly one template FILE or vendor SLUG")
 	}
-	t, err := loadTemplateArg(fs.Arg(0))
+	t, err := loadTemplateArg(ctx, fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func dash(s string) string {
 }
 
 // cmdSuggest proposes a response.fields mapping for a sample record.
-func cmdSuggest(_ context.Context, e env, args []string) error {
+func cmdSuggest(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "suggest")
 	sample := fs.String("sample", "", "a JSON `FILE` holding one vendor record (or a page; the first record is used)")
 	if err := parseFlags(fs, args); err != nil {
@@ -129,7 +129,7 @@ func cmdSuggest(_ context.Context, e env, args []string) error {
 	if *sample == "" || fs.NArg() > 0 {
 		return usagef("want --sample FILE")
 	}
-	data, err := os.ReadFile(*sample)
+	data, err := safefile.ReadFile(ctx, *sample)
 	if err != nil {
 		return err
 	}

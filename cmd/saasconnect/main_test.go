@@ -398,7 +398,7 @@ func TestScheduleConfig(t *testing.T) {
 		}
 		return ""
 	}
-	jobs, cfgs, err := loadInstances(dir, getenv)
+	jobs, cfgs, err := loadInstances(t.Context(), dir, getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +418,7 @@ func TestScheduleConfig(t *testing.T) {
 	}
 
 	os.WriteFile(filepath.Join(dir, "broken.connector.json"), []byte(`{"vendor": "okta", "template": "x.json"}`), 0o600)
-	if _, _, err := loadInstances(dir, getenv); err == nil || !strings.Contains(err.Error(), "broken.connector.json") {
+	if _, _, err := loadInstances(t.Context(), dir, getenv); err == nil || !strings.Contains(err.Error(), "broken.connector.json") {
 		t.Errorf("loadInstances with a broken file: err = %v, want one naming the file", err)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -30,7 +32,7 @@ func cmdTest(ctx context.Context, e env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
-	t, settings, err := src.load(e)
+	t, settings, err := src.load(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -52,6 +54,7 @@ type runFlags struct {
 	verbose        bool
 	prefetch       int
 	raw            bool
+	csvRaw         bool
 	deliver        deliverFlags
 }
 
@@ -61,10 +64,11 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	var f runFlags
 	f.register(fs)
 	fs.StringVar(&f.format, "format", "jsonl", "output `format`: jsonl, csv or table")
-	fs.StringVar(&f.output, "output", "", "write users to `FILE` (atomically) instead of stdout")
+	fs.StringVar(&f.output, "output", "", "write users to `FILE` instead of stdout: a regular file is replaced atomically after a complete run, a device or FIFO is streamed to, - is stdout")
 	fs.BoolVar(&f.verbose, "v", false, "log each HTTP request to stderr")
 	fs.IntVar(&f.prefetch, "prefetch", 1, "pages in flight at once when the total is known")
 	fs.BoolVar(&f.raw, "raw", false, "include each vendor record verbatim (jsonl only)")
+	fs.BoolVar(&f.csvRaw, "csv-raw", false, "csv: write cells verbatim; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
 	f.deliver.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -76,10 +80,16 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	if !ok {
 		return usagef("unknown --format %q (want jsonl, csv or table)", f.format)
 	}
+	if f.csvRaw && f.format == "csv" {
+		newWriter = newRawCSVWriter
+	}
+	if err := checkOutput(f.output); err != nil {
+		return err
+	}
 	if err := f.deliver.check(); err != nil {
 		return err
 	}
-	t, settings, err := f.load(e)
+	t, settings, err := f.load(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -95,10 +105,11 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	return runAndWrite(ctx, e, c, newWriter, f.output, &f.deliver)
 }
 
-// runAndWrite runs c, writes its users with the writer to path (or stdout),
-// prints the report to stderr and delivers the users when asked. Only a run
-// that walked the whole listing writes its output file: a failed or
-// cancelled run leaves no half-written file behind.
+// runAndWrite runs c, writes its users with the writer to path (or stdout;
+// see openOutput), prints the report to stderr and delivers the users when
+// asked. Only a run that walked the whole listing (Report.Walked) replaces
+// a regular output file: a failed or cancelled run leaves no half-written
+// file behind. Stdout, devices and FIFOs are streamed to as users arrive.
 func runAndWrite(ctx context.Context, e env, c *connector.Connector, newWriter func(io.Writer) userWriter, path string, d *deliverFlags) error {
 	out, err := openOutput(e, path)
 	if err != nil {
@@ -117,13 +128,12 @@ func runAndWrite(ctx context.Context, e env, c *connector.Connector, newWriter f
 		return err
 	}
 	printReport(e.stderr, report)
-	complete := report.Status == connector.Succeeded || (report.Status == connector.Partial && report.Err == "")
-	if complete {
+	if report.Walked {
 		if err := out.commit(); err != nil {
 			return err
 		}
-	} else if path != "" {
-		fmt.Fprintf(e.stderr, "%s not written: the run did not walk the whole listing\n", path)
+	} else if !out.streamed() {
+		fmt.Fprintf(e.stderr, "%s not written: the run did not walk the whole listing\n", escapeText(path))
 	}
 	if runErr != nil {
 		return errReported
@@ -172,10 +182,11 @@ func progressPrinter(w io.Writer) func(connector.Progress) {
 	}
 }
 
-// printReport writes the run report in a human-readable block.
+// printReport writes the run report in a human-readable block. Error texts
+// are escaped (escapeText): they may quote vendor data.
 func printReport(w io.Writer, r connector.Report) {
 	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
-	fmt.Fprintf(tw, "run\t%s: %s\n", r.Connector, r.Status)
+	fmt.Fprintf(tw, "run\t%s: %s\n", escapeText(r.Connector), r.Status)
 	fmt.Fprintf(tw, "time\t%s (%s)\n", r.Started.Format(time.RFC3339), r.Finished.Sub(r.Started).Round(time.Millisecond))
 	fmt.Fprintf(tw, "requests\t%d (%d retries), %d pages\n", r.Requests, r.Retries, r.Pages)
 	fmt.Fprintf(tw, "records\t%d seen, %d kept, %d filtered, %d unmappable\n", r.Seen, r.Kept, r.Filtered, len(r.RecordErrors))
@@ -190,46 +201,125 @@ func printReport(w io.Writer, r connector.Report) {
 			fmt.Fprintf(tw, "\t… and %d more record errors\n", len(r.RecordErrors)-maxShown)
 			break
 		}
-		fmt.Fprintf(tw, "record error\t%v\n", re)
+		fmt.Fprintf(tw, "record error\t%s\n", escapeText(re.Error()))
 	}
 	if r.Err != "" {
-		fmt.Fprintf(tw, "error\t%s\n", r.Err)
+		fmt.Fprintf(tw, "error\t%s\n", escapeText(r.Err))
 	}
 	tw.Flush()
 }
 
-// output is where users go: stdout, or a temporary file renamed over the
-// target on commit.
+// output is where users go: stdout, a device or FIFO written directly, or a
+// temporary file renamed over a regular file on commit.
 type output struct {
 	io.Writer
-	file   *os.File
-	target string
+	file   *os.File // the temporary file, or the streamed device or FIFO
+	target string   // the file the temporary file replaces; "" when streaming
+	keep   fs.FileInfo
 	done   bool
 }
 
+// openOutput opens where a run writes its users (see checkOutput for the
+// rules): "" or "-" is stdout, a device or FIFO is opened for writing and
+// streamed to, and a regular file (or a new path) gets a temporary file
+// beside it that commit renames over it, so a failed run leaves it as it was.
+// A symbolic link is resolved: the file it points to is written, the link
+// stays. It fails, before any request is sent, for a directory or a link to
+// nothing.
 func openOutput(e env, path string) (*output, error) {
-	if path == "" {
+	if path == "" || path == "-" {
 		return &output{Writer: e.stdout}, nil
 	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	target, fi, err := outputTarget(path)
 	if err != nil {
 		return nil, err
 	}
-	return &output{Writer: f, file: f, target: path}, nil
+	if fi != nil && !fi.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, err
+		}
+		return &output{Writer: f, file: f}, nil
+	}
+	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	return &output{Writer: f, file: f, target: target, keep: fi}, nil
 }
 
-// commit makes the output visible: the temporary file is synced and renamed
-// over the target.
+// checkOutput reports whether path can be an output: "-", a new path, a
+// regular file, a device or a FIFO, directly or through symbolic links. A
+// directory, a socket or a link to nothing is an error.
+func checkOutput(path string) error {
+	if path == "" || path == "-" {
+		return nil
+	}
+	_, _, err := outputTarget(path)
+	return err
+}
+
+// outputTarget resolves path: the regular file to replace (symbolic links
+// resolved) and its FileInfo, or the FileInfo of the device or FIFO it names.
+// A path that does not exist yet returns a nil FileInfo.
+func outputTarget(path string) (string, fs.FileInfo, error) {
+	lfi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return path, nil, nil
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	fi := lfi
+	if lfi.Mode()&fs.ModeSymlink != 0 {
+		if fi, err = os.Stat(path); err != nil {
+			return "", nil, fmt.Errorf("output %s is a symbolic link to nothing (%w): give the target's path", path, err)
+		}
+	}
+	switch m := fi.Mode(); {
+	case m.IsDir():
+		return "", nil, fmt.Errorf("output %s is a directory: give a file path", path)
+	case m&fs.ModeSocket != 0:
+		return "", nil, fmt.Errorf("output %s is a socket", path)
+	case !m.IsRegular():
+		return path, fi, nil // a device or FIFO: streamed
+	}
+	if lfi.Mode()&fs.ModeSymlink != 0 {
+		if path, err = filepath.EvalSymlinks(path); err != nil {
+			return "", nil, fmt.Errorf("output: %w", err)
+		}
+	}
+	return path, fi, nil
+}
+
+// streamed reports whether users go straight to their destination (stdout,
+// a device or FIFO), so a failed run cannot take back what was written.
+func (o *output) streamed() bool { return o.target == "" }
+
+// commit makes the output visible. A temporary file gets the replaced file's
+// permissions (and owner, where the process may set it; new files stay
+// 0600), is synced and renamed over the target.
 func (o *output) commit() error {
 	if o.file == nil {
 		return nil
 	}
 	o.done = true
-	if err := o.file.Sync(); err != nil {
+	if o.streamed() {
+		return o.file.Close()
+	}
+	fail := func(err error) error {
 		o.file.Close()
 		os.Remove(o.file.Name())
 		return err
+	}
+	if o.keep != nil {
+		if err := o.file.Chmod(o.keep.Mode().Perm()); err != nil {
+			return fail(err)
+		}
+		keepOwner(o.file, o.keep)
+	}
+	if err := o.file.Sync(); err != nil {
+		return fail(err)
 	}
 	if err := o.file.Close(); err != nil {
 		os.Remove(o.file.Name())
@@ -242,13 +332,16 @@ func (o *output) commit() error {
 	return nil
 }
 
-// abort removes the temporary file unless commit ran.
+// abort removes the temporary file unless commit ran; a streamed file is
+// closed.
 func (o *output) abort() {
 	if o.file == nil || o.done {
 		return
 	}
 	o.file.Close()
-	os.Remove(o.file.Name())
+	if !o.streamed() {
+		os.Remove(o.file.Name())
+	}
 }
 
 // decodeJSON decodes data with numbers kept exact.

@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/saasconnect/saasconnect/connector"
+	"github.com/saasconnect/saasconnect/internal/safefile"
 	"github.com/saasconnect/saasconnect/vendors"
 )
 
@@ -40,11 +42,16 @@ type instanceConfig struct {
 	Schedule *connector.Schedule `json:"schedule,omitempty"`
 	Output   string              `json:"output,omitempty"`
 	Format   string              `json:"format,omitempty"`
+	// CSVRaw writes csv cells verbatim, formulas included (see csvWriter).
+	CSVRaw bool `json:"csv_raw,omitempty"`
 }
 
-// loadInstances reads every *.connector.json file in dir. Problems name the
-// file and are all reported at once.
-func loadInstances(dir string, getenv func(string) string) ([]connector.Job, []instanceConfig, error) {
+// loadInstances reads every *.connector.json file in dir. Only regular files
+// are read (a symbolic link, FIFO or device with that name is an error), each
+// at most safefile.MaxSize bytes. Problems name the file and are all reported
+// at once; they never quote the file's content beyond a short, escaped
+// excerpt.
+func loadInstances(ctx context.Context, dir string, getenv func(string) string) ([]connector.Job, []instanceConfig, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "*.connector.json"))
 	if err != nil {
 		return nil, nil, err
@@ -59,7 +66,7 @@ func loadInstances(dir string, getenv func(string) string) ([]connector.Job, []i
 		errs []error
 	)
 	for _, p := range paths {
-		cfg, job, err := loadInstance(dir, p, getenv)
+		cfg, job, err := loadInstance(ctx, dir, p, getenv)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", p, err))
 			continue
@@ -70,28 +77,43 @@ func loadInstances(dir string, getenv func(string) string) ([]connector.Job, []i
 	return jobs, cfgs, errors.Join(errs...)
 }
 
-func loadInstance(dir, path string, getenv func(string) string) (instanceConfig, connector.Job, error) {
+func loadInstance(ctx context.Context, dir, path string, getenv func(string) string) (instanceConfig, connector.Job, error) {
 	var cfg instanceConfig
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadNoFollow(ctx, path)
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		err = pe.Err // the caller names the path
+	}
 	if err != nil {
 		return cfg, connector.Job{}, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cfg); err != nil {
-		return cfg, connector.Job{}, err
+		return cfg, connector.Job{}, jsonError(data, dec, err)
+	}
+	if dec.More() {
+		return cfg, connector.Job{}, fmt.Errorf("unexpected data after the JSON value at byte offset %d", dec.InputOffset())
 	}
 	if cfg.Name == "" {
 		cfg.Name = strings.TrimSuffix(filepath.Base(path), ".connector.json")
+	}
+	output := ""
+	if cfg.Output != "" {
+		output = resolve(dir, cfg.Output)
+		if err := checkOutput(output); err != nil {
+			return cfg, connector.Job{}, fmt.Errorf(`"output": %w`, err)
+		}
 	}
 	var t connector.Template
 	switch {
 	case (cfg.Vendor == "") == (cfg.Template == ""):
 		return cfg, connector.Job{}, errors.New(`give exactly one of "vendor" and "template"`)
 	case cfg.Vendor != "":
-		t, err = vendors.Get(cfg.Vendor)
+		if t, err = vendors.Get(cfg.Vendor); errors.Is(err, vendors.ErrUnknownVendor) {
+			err = fmt.Errorf(`"vendor": %w %s (see 'saasconnect vendors')`, vendors.ErrUnknownVendor, excerpt(cfg.Vendor))
+		}
 	default:
-		t, err = loadTemplateFile(resolve(dir, cfg.Template))
+		t, err = loadTemplateFile(ctx, resolve(dir, cfg.Template))
 	}
 	if err != nil {
 		return cfg, connector.Job{}, err
@@ -113,7 +135,10 @@ func loadInstance(dir, path string, getenv func(string) string) (instanceConfig,
 	}
 	newWriter, ok := formats[format]
 	if !ok {
-		return cfg, connector.Job{}, fmt.Errorf("format: unknown %q (want jsonl, csv or table)", format)
+		return cfg, connector.Job{}, fmt.Errorf("format: unknown %s (want jsonl, csv or table)", excerpt(strconv.Quote(format)))
+	}
+	if cfg.CSVRaw && format == "csv" {
+		newWriter = newRawCSVWriter
 	}
 	c, err := connector.New(t, cfg.Name, settings)
 	if err != nil {
@@ -122,10 +147,6 @@ func loadInstance(dir, path string, getenv func(string) string) (instanceConfig,
 	sched := connector.DefaultSchedule()
 	if cfg.Schedule != nil {
 		sched = *cfg.Schedule
-	}
-	output := ""
-	if cfg.Output != "" {
-		output = resolve(dir, cfg.Output)
 	}
 	job := connector.Job{
 		Name:     cfg.Name,
@@ -137,8 +158,9 @@ func loadInstance(dir, path string, getenv func(string) string) (instanceConfig,
 	return cfg, job, nil
 }
 
-// runToFile runs c and writes its users to path atomically (or discards them
-// when path is empty), keeping the previous file when the run fails.
+// runToFile runs c and writes its users to path (see openOutput; nothing
+// when path is empty). A regular file is replaced only when the run walked
+// the whole listing (Report.Walked), so a failed run keeps the previous one.
 func runToFile(ctx context.Context, c *connector.Connector, newWriter func(io.Writer) userWriter, path string) (connector.Report, error) {
 	out, err := openOutput(env{stdout: io.Discard}, path)
 	if err != nil {
@@ -150,7 +172,7 @@ func runToFile(ctx context.Context, c *connector.Connector, newWriter func(io.Wr
 	if err := w.Close(); err != nil && runErr == nil {
 		runErr = err
 	}
-	if report.Status == connector.Succeeded || (report.Status == connector.Partial && report.Err == "") {
+	if report.Walked {
 		if err := out.commit(); err != nil && runErr == nil {
 			runErr = err
 		}
@@ -180,7 +202,7 @@ func cmdSchedule(ctx context.Context, e env, args []string) error {
 		return usagef("want exactly one DIR")
 	}
 	dir := fs.Arg(0)
-	jobs, cfgs, err := loadInstances(dir, e.getenv)
+	jobs, cfgs, err := loadInstances(ctx, dir, e.getenv)
 	if err != nil {
 		return err
 	}
@@ -199,7 +221,7 @@ func cmdSchedule(ctx context.Context, e env, args []string) error {
 		if !next.IsZero() {
 			when = next.Format("2006-01-02 15:04 MST")
 		}
-		fmt.Fprintf(e.stderr, "%s: next run %s\n", cfgs[i].Name, when)
+		fmt.Fprintf(e.stderr, "%s: next run %s\n", escapeText(cfgs[i].Name), when)
 	}
 	err = s.Run(ctx)
 	if errors.Is(err, context.Canceled) {
@@ -207,4 +229,34 @@ func cmdSchedule(ctx context.Context, e env, args []string) error {
 		return nil
 	}
 	return err
+}
+
+// jsonError locates a decoding error of a configuration file by line and
+// byte offset. The decoder's message is cut to a short, escaped excerpt: it
+// may quote the file (an unknown field's name), and the file may be anything.
+func jsonError(data []byte, dec *json.Decoder, err error) error {
+	off := dec.InputOffset()
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+		off = se.Offset
+	}
+	line := 1 + bytes.Count(data[:min(int(off), len(data))], []byte("\n"))
+	return fmt.Errorf("line %d (byte offset %d): %s", line, off, excerpt(err.Error()))
+}
+
+// maxExcerpt is the most runes of untrusted text an error message quotes.
+const maxExcerpt = 60
+
+// excerpt returns s for an error message: control and formatting characters
+// escaped (see escapeText) and cut to maxExcerpt runes with "…".
+func excerpt(s string) string {
+	r := []rune(s)
+	cut := len(r) > maxExcerpt
+	if cut {
+		r = r[:maxExcerpt]
+	}
+	out := escapeText(string(r))
+	if cut {
+		out += "…"
+	}
+	return out
 }

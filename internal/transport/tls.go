@@ -1,18 +1,24 @@
 package transport
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
+
+	"github.com/saasconnect/saasconnect/internal/safefile"
 )
+
+// maxCAFile caps the size of a ca_file: a large bundle of every public root
+// is about 250 KiB.
+const maxCAFile = 4 << 20
 
 // Base returns the transport at the bottom of the stack: rt (nil means
 // http.DefaultTransport), with the PEM certificates in caFile added to its
 // trusted roots when caFile is set (the system roots, or the roots rt already
-// trusts). It refuses a transport that skips TLS verification, and a caFile
+// trusts). caFile must be a regular file of at most 4 MiB. It refuses a transport that skips TLS verification, and a caFile
 // with a transport that is not an *http.Transport.
 func Base(rt http.RoundTripper, caFile string) (http.RoundTripper, error) {
 	if rt == nil {
@@ -35,7 +41,7 @@ func Base(rt http.RoundTripper, caFile string) (http.RoundTripper, error) {
 	if !isHTTP {
 		return nil, fmt.Errorf("ca_file %q needs an *http.Transport at the base of the HTTP client, not %T", caFile, rt)
 	}
-	pem, err := os.ReadFile(caFile)
+	pem, err := safefile.ReadLimit(context.Background(), caFile, maxCAFile)
 	if err != nil {
 		return nil, fmt.Errorf("ca_file: %w", err)
 	}
