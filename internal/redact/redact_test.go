@@ -1,0 +1,173 @@
+package redact
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestIsSecretName(t *testing.T) {
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"access_token", true}, {"session_token", true}, {"x-api-key", true}, {"sid", true},
+		{"api_key", true}, {"apiKey", true}, {"hapikey", true}, {"client_secret", true},
+		{"X-Amz-Signature", true}, {"sig", true}, {"code", true}, {"Password", true},
+		{"jsessionid", true}, {"refresh_token", true}, {"client_assertion", true}, {"auth", true},
+		{"grant_type", false}, {"account_id", false}, {"page", false}, {"limit", false},
+		{"scope", false}, {"country_code", false}, {"page[number]", false}, {"cursor", false},
+		{"monkey", false}, {"author", false}, {"", false},
+	}
+	for _, tt := range tests {
+		if got := IsSecretName(tt.name); got != tt.want {
+			t.Errorf("IsSecretName(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://h.test/p?sid=S1&session_token=T&x-api-key=K&page=2",
+			"https://h.test/p?sid=[REDACTED]&session_token=[REDACTED]&x-api-key=[REDACTED]&page=2"},
+		{"https://idp.test/token?account_id=42&grant_type=account_credentials",
+			"https://idp.test/token?account_id=42&grant_type=account_credentials"},
+		{"https://user:pw@h.test/a?page%5Bnumber%5D=2&api%5Fkey=x", "https://h.test/a?page%5Bnumber%5D=2&api%5Fkey=[REDACTED]"},
+		{"https://h.test/cb#access_token=abc&state=s", "https://h.test/cb#access_token=[REDACTED]&state=s"},
+		{"https://h.test/t?%zz&token=1", "https://h.test/t?%zz&token=[REDACTED]"},
+		{"https://h.test/t?flag&limit=5", "https://h.test/t?flag&limit=5"},
+	}
+	for _, tt := range tests {
+		u, err := url.Parse(tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := URL(u); got != tt.want {
+			t.Errorf("URL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := RawURL(tt.in); got != tt.want {
+			t.Errorf("RawURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		// The same URL quoted in a text comes out the same.
+		if got := (*Set)(nil).String(`Get "` + tt.in + `": EOF`); got != `Get "`+tt.want+`": EOF` {
+			t.Errorf("String(text with %q) = %q", tt.in, got)
+		}
+	}
+	if URL(nil) != "" {
+		t.Error("URL(nil) is not empty")
+	}
+}
+
+func TestSetParamsAndPath(t *testing.T) {
+	s := New("s3cr3t/value")
+	s.AddParams("K")
+	u, _ := url.Parse("https://h.test/" + url.PathEscape("s3cr3t/value") + "/x?k=1&limit=2")
+	if got, want := s.URL(u), "https://h.test/[REDACTED]/x?k=[REDACTED]&limit=2"; got != want {
+		t.Errorf("URL = %q, want %q", got, want)
+	}
+}
+
+// TestSetEncodings: every encoding of a secret is hidden.
+func TestSetEncodings(t *testing.T) {
+	const sec = `p@ss w/rd+"ü<>&`
+	s := New(sec)
+	s.AddBasic("me@corp", sec)
+	j, _ := json.Marshal(sec)
+	encs := map[string]string{
+		"raw":         sec,
+		"query":       url.QueryEscape(sec),
+		"query %20":   strings.ReplaceAll(url.QueryEscape(sec), "+", "%20"),
+		"path":        url.PathEscape(sec),
+		"base64":      base64.StdEncoding.EncodeToString([]byte(sec)),
+		"base64 raw":  base64.RawStdEncoding.EncodeToString([]byte(sec)),
+		"base64 url":  base64.URLEncoding.EncodeToString([]byte(sec)),
+		"base64 rurl": base64.RawURLEncoding.EncodeToString([]byte(sec)),
+		"json":        string(j[1 : len(j)-1]),
+		"basic":       "Basic " + base64.StdEncoding.EncodeToString([]byte("me@corp:"+sec)),
+		"basic form":  "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape("me@corp")+":"+url.QueryEscape(sec))),
+		"bearer":      "Bearer " + sec,
+	}
+	for name, enc := range encs {
+		got := s.String("a " + enc + " b")
+		if strings.Contains(got, enc[len(enc)-4:]) && !strings.HasPrefix(enc, "B") {
+			t.Errorf("%s: %q still holds the secret", name, got)
+		}
+		if !strings.Contains(got, Marker) {
+			t.Errorf("%s: %q has no marker", name, got)
+		}
+	}
+}
+
+func TestSetShortAndNil(t *testing.T) {
+	s := New("abc", "")
+	if got := s.String("abc abc"); got != "abc abc" {
+		t.Errorf("short secret redacted: %q", got)
+	}
+	var n *Set
+	n.Add("whatever")
+	if got := n.String("whatever"); got != "whatever" {
+		t.Errorf("nil Set changed %q", got)
+	}
+}
+
+func TestSetOverlap(t *testing.T) {
+	s := New("abcdef", "defghi")
+	if got := s.String("x abcdefghi y abcdef"); got != "x [REDACTED] y [REDACTED]" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestCap(t *testing.T) {
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"héllo", 2, "h" + truncated},
+		{strings.Repeat("€", 3), 4, "€" + truncated},
+		{"a\xffb", 10, "a\uFFFDb"},
+		{"abc", 0, truncated},
+	}
+	for _, tt := range tests {
+		got := Cap(tt.in, tt.n)
+		if got != tt.want || !utf8.ValidString(got) {
+			t.Errorf("Cap(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestBody(t *testing.T) {
+	s := New("0123456789abcdef")
+	if got := s.Body([]byte("  echo 0123456789abcdef\n")); got != "echo [REDACTED]" {
+		t.Errorf("Body = %q", got)
+	}
+	// A body cut by a read limit in the middle of a secret.
+	if got := s.Body([]byte("echo 0123456")); got != "echo [REDACTED]" {
+		t.Errorf("Body(cut) = %q", got)
+	}
+	long := strings.Repeat("é", MaxBody)
+	if got := s.Body([]byte(long)); len(got) > MaxBody+len(truncated) || !utf8.ValidString(got) {
+		t.Errorf("Body(long) is %d bytes", len(got))
+	}
+}
+
+// TestSetConcurrent: adding and redacting at once is safe (run with -race).
+func TestSetConcurrent(t *testing.T) {
+	s := New("initial-secret")
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			tok := strings.Repeat(string(rune('a'+i)), 8)
+			s.Add(tok)
+			if got := s.String("x " + tok + " initial-secret"); got != "x [REDACTED] [REDACTED]" {
+				t.Errorf("got %q", got)
+			}
+		})
+	}
+	wg.Wait()
+}
