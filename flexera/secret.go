@@ -3,6 +3,8 @@ package flexera
 import (
 	"fmt"
 	"log/slog"
+
+	"github.com/saasconnect/saasconnect/internal/redact"
 )
 
 // Secret holds a credential (refresh token, client secret, access token).
@@ -11,7 +13,9 @@ import (
 // struct does not leak. Call Reveal to use the value.
 type Secret string
 
-const redacted = "[REDACTED]"
+// redacted is what a Secret prints instead of its value: the SDK's one
+// redaction marker.
+const redacted = redact.Marker
 
 // Reveal returns the secret value. Use it only to put the value on the wire.
 func (s Secret) Reveal() string { return string(s) }
