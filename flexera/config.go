@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/saasconnect/saasconnect/internal/redact"
 )
 
 // Region is the Flexera One zone an organisation lives in: it picks the API
@@ -225,24 +227,9 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// redactURL returns u without user info and with query values hidden.
-func redactURL(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	c := *u
-	c.User = nil
-	if c.RawQuery != "" {
-		q := c.Query()
-		for k := range q {
-			if k != "skipToken" && k != "view" && k != "filter" && k != "orderBy" {
-				q[k] = []string{"REDACTED"}
-			}
-		}
-		c.RawQuery = q.Encode()
-	}
-	return c.String()
-}
+// redactURL returns u without user info and with the values of secret
+// query parameters hidden: the SDK's redaction policy.
+func redactURL(u *url.URL) string { return redact.URL(u) }
 
 // DefaultStatePath returns the default state file of the named connector:
 // <os.UserConfigDir()>/saasconnect/state/<name>.json, where name is made
