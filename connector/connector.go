@@ -79,7 +79,7 @@ func New(t Template, name string, s Settings, opts ...Option) (*Connector, error
 	}
 	c := &Connector{name: name, tmpl: t, opts: o, pagination: t.Pagination}
 	if err := c.compile(r); err != nil {
-		return nil, &runError{msg: c.redact.String(fmt.Sprintf("connector %q: %v", name, err)), err: err}
+		return nil, &runError{msg: c.redact.String(fmt.Sprintf("connector %q: %v", name, err)), err: redactChain(c.redact, err)}
 	}
 	return c, nil
 }
@@ -237,6 +237,7 @@ func (c *Connector) authenticator(vals map[string]string, tokenClient *http.Clie
 	case AuthAPIKey:
 		return auth.APIKey{Key: auth.Secret(vals["api_key"]), TokenType: a.TokenType, Header: a.Header, QueryParam: a.QueryParam}, nil
 	case AuthBasic:
+		c.redact.AddBasic(vals["username"], vals["password"])
 		return auth.Basic{Username: vals["username"], Password: auth.Secret(vals["password"])}, nil
 	case AuthOAuth2:
 		tu, err := c.authURL("auth.token_url", a.TokenURL, vals)
@@ -252,7 +253,9 @@ func (c *Connector) authenticator(vals map[string]string, tokenClient *http.Clie
 			ClientAuth:   auth.ClientAuth(a.ClientAuth),
 			Header:       a.Header,
 			TokenType:    a.TokenType,
+			OnToken:      func(tok string) { c.redact.Add(tok) }, // tokens obtained are redacted too
 		}
+		c.redact.AddBasic(cfg.ClientID, cfg.ClientSecret.Reveal())
 		if cfg.Header == "" && cfg.TokenType != "" {
 			// token_type alone forces the Authorization prefix.
 			cfg.Header = "Authorization"
@@ -282,6 +285,7 @@ func (c *Connector) authenticator(vals map[string]string, tokenClient *http.Clie
 			LoginURL: lu, Method: a.LoginMethod, Body: a.LoginBody, Values: values,
 			Format: a.LoginFormat, TokenPath: a.TokenPath, Header: a.Header,
 			TokenType: a.TokenType, ExpiresIn: exp,
+			OnToken: func(tok string) { c.redact.Add(tok) }, // session tokens are redacted too
 		}, tokenClient)
 		if err != nil {
 			return nil, fmt.Errorf("auth: %w", err)
