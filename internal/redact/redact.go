@@ -85,7 +85,7 @@ func IsSecretName(name string) bool {
 			return true
 		}
 	}
-	for _, p := range nameParts(name) {
+	for _, p := range NameParts(name) {
 		if slices.Contains(partWords, p) {
 			return true
 		}
@@ -93,9 +93,11 @@ func IsSecretName(name string) bool {
 	return false
 }
 
-// nameParts splits name on _ - . and spaces and before an upper-case letter
-// that follows a lower-case one ("apiKey" → "api", "key"), lower-cased.
-func nameParts(name string) []string {
+// NameParts splits a name on _ - . and spaces and before an upper-case
+// letter that follows a lower-case one or a digit ("apiKey" → "api", "key";
+// "X-Amz-Signature" → "x", "amz", "signature"), lower-cased: the parts
+// [IsSecretName] looks at.
+func NameParts(name string) []string {
 	var parts []string
 	var b strings.Builder
 	prevLower := false
