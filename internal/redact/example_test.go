@@ -16,8 +16,8 @@ func Example() {
 	s := redact.New("hunter2!")
 	s.AddBasic("alice", "hunter2!")
 	s.Add("eyJhbGciOi.access") // a token obtained at run time
-	fmt.Println(s.String(`401: {"error":"bad password hunter2%21","auth":"Basic YWxpY2U6aHVudGVyMiE=","token":"eyJhbGciOi.access"}`))
+	fmt.Println(s.String(`401: {"error":"bad password hunter2%21","header":"Basic YWxpY2U6aHVudGVyMiE=","token":"eyJhbGciOi.access"}`))
 	// Output:
 	// https://api.example.com/v1/users?page=2&access_token=[REDACTED]&sid=[REDACTED]
-	// 401: {"error":"bad password [REDACTED]","auth":"Basic [REDACTED]","token":"[REDACTED]"}
+	// 401: {"error":"bad password [REDACTED]","header":"Basic [REDACTED]","token":"[REDACTED]"}
 }

@@ -28,6 +28,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -310,12 +311,47 @@ func (s *Set) RawURL(raw string) string {
 	return s.URL(u)
 }
 
-// String returns text with every literal secret of s replaced by [Marker]
-// and, in every http:// or https:// URL it contains, the user info and the
-// values of secret parameters hidden. Every occurrence of a secret in text
-// is hidden: no part of the result that is not a Marker contains one.
+// String returns text with every literal secret of s replaced by [Marker],
+// the user info of every http:// or https:// URL in it dropped, and the
+// values of secret parameters hidden wherever they appear as name=value
+// (a query string, a form body, a relative URL) or as a JSON member
+// "name": "value". Every occurrence of a secret in text is hidden: no part
+// of the result that is not a Marker contains one.
 func (s *Set) String(text string) string {
-	return s.literal(urlsInText(s, text))
+	text = urlsInText(s, text)
+	text = pairsInText(s, text)
+	return s.literal(text)
+}
+
+// pairRe matches name=value after a separator; jsonMemberRe a JSON string
+// member.
+var (
+	pairRe       = regexp.MustCompile(`(^|[?&;\s"'(,/])([A-Za-z0-9_.\-\[\]%]+)=([^&\s"'<>#,;)]*)`)
+	jsonMemberRe = regexp.MustCompile(`"([A-Za-z0-9_.\-]+)"(\s*:\s*)"(?:[^"\\]|\\.)*"`)
+)
+
+// pairsInText hides the values of secret parameters in name=value pairs and
+// JSON members of text.
+func pairsInText(s *Set, text string) string {
+	if strings.IndexByte(text, '=') >= 0 {
+		text = pairRe.ReplaceAllStringFunc(text, func(m string) string {
+			sub := pairRe.FindStringSubmatch(m)
+			if sub[3] == "" || sub[3] == Marker || !s.secretParam(sub[2]) {
+				return m
+			}
+			return sub[1] + sub[2] + "=" + Marker
+		})
+	}
+	if strings.IndexByte(text, ':') >= 0 {
+		text = jsonMemberRe.ReplaceAllStringFunc(text, func(m string) string {
+			sub := jsonMemberRe.FindStringSubmatch(m)
+			if !s.secretParam(sub[1]) {
+				return m
+			}
+			return `"` + sub[1] + `"` + sub[2] + `"` + Marker + `"`
+		})
+	}
+	return text
 }
 
 // Body returns a response body for an error: redacted ([Set.String]),

@@ -171,3 +171,21 @@ func TestSetConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestStringPairs: secret parameters are hidden in any text, not only in
+// absolute URLs; the others stay readable.
+func TestStringPairs(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"grant_type=refresh_token&refresh_token=abc&scope=read", "grant_type=refresh_token&refresh_token=[REDACTED]&scope=read"},
+		{"you sent /users?sid=S1&page=2 and more", "you sent /users?sid=[REDACTED]&page=2 and more"},
+		{`{"access_token":"x\"y","token_type":"bearer","scope":"a","expires_in":3}`, `{"access_token":"[REDACTED]","token_type":"[REDACTED]","scope":"a","expires_in":3}`},
+		{`{"password": "hunter2", "user": "bob"}`, `{"password": "[REDACTED]", "user": "bob"}`},
+		{"a=b c=d", "a=b c=d"},
+		{"x-api-key=K&account_id=42", "x-api-key=[REDACTED]&account_id=42"},
+	}
+	for _, tt := range tests {
+		if got := (*Set)(nil).String(tt.in); got != tt.want {
+			t.Errorf("String(%q) =\n %q, want\n %q", tt.in, got, tt.want)
+		}
+	}
+}
