@@ -18,6 +18,8 @@ func TestRedactURL(t *testing.T) {
 		{"https://user:pw@idp.test/token?api_key=abc&x=1&x=2#frag", "https://idp.test/token?api_key=[REDACTED]&x=1&x=2#frag"},
 		{"https://idp.test/token?account_id=7&grant_type=account_credentials&client_secret=s", "https://idp.test/token?account_id=7&grant_type=account_credentials&client_secret=[REDACTED]"},
 		{"https://idp.test/t?%zz&token=t", "https://idp.test/t?%zz&token=[REDACTED]"},
+		// The same rules as every other redactor of the SDK (redact.URL).
+		{"https://idp.test/t?sid=S1&session_token=T&x-api-key=K&page=2", "https://idp.test/t?sid=[REDACTED]&session_token=[REDACTED]&x-api-key=[REDACTED]&page=2"},
 		// Not a URL: redacted as text.
 		{"https://u:p@idp.test/%zz?sid=1", "https://idp.test/%zz?sid=[REDACTED]"},
 	}

@@ -473,6 +473,7 @@ func TestRedactor(t *testing.T) {
 		{"https://host.example/p?access_token=xyz&page=2", "https://host.example/p?access_token=[REDACTED]&page=2"},
 		{"https://host.example/p?apikey=1&client_secret=2&sig=3&hapi=4&limit=5", "https://host.example/p?apikey=[REDACTED]&client_secret=[REDACTED]&sig=[REDACTED]&hapi=[REDACTED]&limit=5"},
 		{"https://host.example/s3cr3t-value/x", "https://host.example/[REDACTED]/x"},
+		{"https://host.example/p?sid=S1&session_token=T&x-api-key=K&page=2", "https://host.example/p?sid=[REDACTED]&session_token=[REDACTED]&x-api-key=[REDACTED]&page=2"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, r.RawURL(tt.in))
