@@ -36,9 +36,13 @@
 //
 // Credentials are held as [Secret], which prints, logs and JSON-encodes as
 // "[REDACTED]"; configs can be printed with %v, %+v or %#v safely. A failed
-// token or login request is a [*TokenError] carrying the redacted URL, the
-// HTTP status and the start of the response body with every configured
-// secret scrubbed. It matches [ErrTokenRequest] with [errors.Is], and
+// token or login request is a [*TokenError] carrying the redacted URL (user
+// info and the values of secret parameters such as client_secret or
+// api_key hidden; account_id, grant_type or scope stay readable), the HTTP
+// status and the start of the response body with every configured secret
+// and every token obtained so far hidden, in every encoding. OnToken in
+// [OAuth2Config] and [SessionConfig] hands each new token to the caller, so
+// it can hide it from its own errors and logs. It matches [ErrTokenRequest] with [errors.Is], and
 // [ErrInvalidCredentials] when the endpoint rejected the credentials (401, or
 // OAuth2 error invalid_client, invalid_grant or unauthorized_client). Invalid
 // configurations are reported by NewOAuth2, NewSession and the Validate

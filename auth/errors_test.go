@@ -93,7 +93,7 @@ func TestScrubber(t *testing.T) {
 		t.Errorf("body() = %q", got)
 	}
 	// A cause whose message holds a secret is replaced.
-	if got := redactCause(s, errors.New("bad " + sec)).Error(); got != "bad [REDACTED]" {
+	if got := redactCause(s, errors.New("bad "+sec)).Error(); got != "bad [REDACTED]" {
 		t.Errorf("cause() = %q", got)
 	}
 	if redactCause(s, nil) != nil {

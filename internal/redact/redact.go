@@ -3,11 +3,13 @@
 //
 // Two kinds of secret are hidden:
 //
-//   - Values of URL query parameters (and fragment parameters) whose names
-//     are secret words ([IsSecretName]: access_token, api_key, sid,
-//     X-Amz-Signature, ...). Other values (page, limit, grant_type,
-//     account_id, scope, ...) stay readable, so errors keep what is needed to
-//     debug. User info (user:password@) is dropped from every URL.
+//   - Values of parameters whose names are secret words ([IsSecretName]:
+//     access_token, api_key, sid, X-Amz-Signature, ...), in URL queries and
+//     fragments and, in free text, wherever they appear as name=value (a
+//     relative URL, a form body) or as a JSON member "name": "value". Other
+//     values (page, limit, grant_type, account_id, scope, ...) stay
+//     readable, so errors keep what is needed to debug. User info
+//     (user:password@) is dropped from every URL.
 //   - Literal secrets a [Set] knows: configured credentials and the tokens
 //     obtained at run time. A Set replaces each of them, in every encoding
 //     it travels in or a server could echo (raw, URL query and path escaping,
