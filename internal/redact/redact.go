@@ -30,7 +30,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -325,35 +324,82 @@ func (s *Set) String(text string) string {
 	return s.literal(text)
 }
 
-// pairRe matches name=value after a separator; jsonMemberRe a JSON string
-// member.
-var (
-	pairRe       = regexp.MustCompile(`(^|[?&;\s"'(,/])([A-Za-z0-9_.\-\[\]%]+)=([^&\s"'<>#,;)]*)`)
-	jsonMemberRe = regexp.MustCompile(`"([A-Za-z0-9_.\-]+)"(\s*:\s*)"(?:[^"\\]|\\.)*"`)
-)
+// isNameByte reports whether c may be part of a parameter name in text.
+func isNameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '_' || c == '-' || c == '.' || c == '[' || c == ']' || c == '%'
+}
 
-// pairsInText hides the values of secret parameters in name=value pairs and
-// JSON members of text.
+// pairsInText hides the values of secret parameters in text: name=value
+// after a separator (start, ? & ; / , ( quote or space), up to & # ; , )
+// < > a quote or space; and "name": "value" JSON string members.
 func pairsInText(s *Set, text string) string {
-	if strings.IndexByte(text, '=') >= 0 {
-		text = pairRe.ReplaceAllStringFunc(text, func(m string) string {
-			sub := pairRe.FindStringSubmatch(m)
-			if sub[3] == "" || sub[3] == Marker || !s.secretParam(sub[2]) {
-				return m
+	var b strings.Builder
+	last := 0 // text[:last] is written to b
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '=':
+			k := i
+			for k > last && isNameByte(text[k-1]) {
+				k--
 			}
-			return sub[1] + sub[2] + "=" + Marker
-		})
-	}
-	if strings.IndexByte(text, ':') >= 0 {
-		text = jsonMemberRe.ReplaceAllStringFunc(text, func(m string) string {
-			sub := jsonMemberRe.FindStringSubmatch(m)
-			if !s.secretParam(sub[1]) {
-				return m
+			if k == i || (k > 0 && !strings.ContainsRune("?&;/,(\"' \t\r\n", rune(text[k-1]))) {
+				continue
 			}
-			return `"` + sub[1] + `"` + sub[2] + `"` + Marker + `"`
-		})
+			end := i + 1
+			for end < len(text) && !strings.ContainsRune("&#;,)<>\"' \t\r\n", rune(text[end])) {
+				end++
+			}
+			if end == i+1 || text[i+1:end] == Marker || !s.secretParam(text[k:i]) {
+				continue
+			}
+			b.WriteString(text[last : i+1])
+			b.WriteString(Marker)
+			last, i = end, end-1
+		case '"':
+			// "name" \s* : \s* "string"
+			k := i + 1
+			for k < len(text) && isNameByte(text[k]) {
+				k++
+			}
+			if k == i+1 || k >= len(text) || text[k] != '"' {
+				continue
+			}
+			name := text[i+1 : k]
+			j := k + 1
+			for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r') {
+				j++
+			}
+			if j >= len(text) || text[j] != ':' {
+				continue
+			}
+			j++
+			for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r') {
+				j++
+			}
+			if j >= len(text) || text[j] != '"' {
+				continue
+			}
+			end := j + 1
+			for end < len(text) && text[end] != '"' {
+				if text[end] == '\\' {
+					end++
+				}
+				end++
+			}
+			if end >= len(text) || !s.secretParam(name) {
+				continue
+			}
+			b.WriteString(text[last : j+1])
+			b.WriteString(Marker)
+			last, i = end, end // the closing quote is written with the rest
+		}
 	}
-	return text
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
 }
 
 // Body returns a response body for an error: redacted ([Set.String]),
