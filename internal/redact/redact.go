@@ -412,21 +412,53 @@ func (s *Set) Body(b []byte) string {
 	return Cap(strings.TrimSpace(text), MaxBody)
 }
 
-// tail hides a suffix of text that is a proper prefix of a secret pattern.
+// tail hides the longest suffix of text (at least MinSecretLen bytes) that
+// is a proper prefix of a secret pattern.
 func (s *Set) tail(text string) string {
 	if s == nil {
 		return text
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	longest := 0
 	for _, p := range s.patterns {
-		for n := min(len(p)-1, len(text)); n >= MinSecretLen; n-- {
-			if strings.HasSuffix(text, p[:n]) {
-				return text[:len(text)-n] + Marker
-			}
+		longest = max(longest, prefixSuffix(text, p))
+	}
+	if longest < MinSecretLen {
+		return text
+	}
+	return text[:len(text)-longest] + Marker
+}
+
+// prefixSuffix returns the length of the longest suffix of text that is a
+// proper prefix of p, in O(len(p)) time (Knuth-Morris-Pratt).
+func prefixSuffix(text, p string) int {
+	if len(p) < 2 {
+		return 0
+	}
+	fail := make([]int, len(p))
+	for i, k := 1, 0; i < len(p); i++ {
+		for k > 0 && p[i] != p[k] {
+			k = fail[k-1]
+		}
+		if p[i] == p[k] {
+			k++
+		}
+		fail[i] = k
+	}
+	q := 0
+	for i := max(0, len(text)-len(p)+1); i < len(text); i++ {
+		for q > 0 && (q == len(p) || text[i] != p[q]) {
+			q = fail[q-1]
+		}
+		if text[i] == p[q] {
+			q++
 		}
 	}
-	return text
+	if q == len(p) {
+		q = fail[q-1]
+	}
+	return q
 }
 
 // literal replaces every occurrence of every pattern of s with Marker:
@@ -440,7 +472,9 @@ func (s *Set) literal(text string) string {
 	if len(s.patterns) == 0 {
 		return text
 	}
-	// Mark every byte covered by an occurrence of a pattern.
+	// Mark every byte covered by an occurrence of a pattern. Occurrences of
+	// one pattern are found without overlap: one that overlaps a marked
+	// occurrence cannot survive whole.
 	var cover []bool
 	for _, p := range s.patterns {
 		for from := 0; from <= len(text)-len(p); {
@@ -454,7 +488,7 @@ func (s *Set) literal(text string) string {
 			for j := from + i; j < from+i+len(p); j++ {
 				cover[j] = true
 			}
-			from += i + 1
+			from += i + len(p)
 		}
 	}
 	if cover == nil {

@@ -189,3 +189,22 @@ func TestStringPairs(t *testing.T) {
 		}
 	}
 }
+
+func TestPrefixSuffix(t *testing.T) {
+	tests := []struct {
+		text, p string
+		want    int
+	}{
+		{"echo 0123", "0123456", 4},
+		{"echo 0123456", "0123456", 0}, // a whole occurrence is not a proper prefix
+		{"aaaa", "aaaaa", 4},
+		{"xabab", "ababc", 4},
+		{"", "abcd", 0},
+		{"abc", "x", 0},
+	}
+	for _, tt := range tests {
+		if got := prefixSuffix(tt.text, tt.p); got != tt.want {
+			t.Errorf("prefixSuffix(%q, %q) = %d, want %d", tt.text, tt.p, got, tt.want)
+		}
+	}
+}
