@@ -512,7 +512,7 @@ func (s *Set) literal(text string) string {
 // urlsInText redacts user info and secret parameters of each http(s) URL in
 // text.
 func urlsInText(s *Set, text string) string {
-	lower := strings.ToLower(text)
+	lower := asciiLower(text) // same length as text, unlike strings.ToLower
 	if !strings.Contains(lower, "http://") && !strings.Contains(lower, "https://") {
 		return text
 	}
@@ -523,14 +523,25 @@ func urlsInText(s *Set, text string) string {
 			b.WriteString(text)
 			return b.String()
 		}
-		end := i + strings.IndexFunc(text[i:], endOfURL)
-		if end < i {
-			end = len(text)
+		end := len(text)
+		if n := strings.IndexFunc(text[i:], endOfURL); n > 0 {
+			end = i + n
 		}
 		b.WriteString(text[:i])
 		b.WriteString(redactURLText(s, text[i:end]))
 		text, lower = text[end:], lower[end:]
 	}
+}
+
+// asciiLower returns s with ASCII letters lower-cased, byte for byte.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // indexURL returns the index of the first "http://" or "https://" in lower.

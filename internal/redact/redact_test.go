@@ -208,3 +208,15 @@ func TestPrefixSuffix(t *testing.T) {
 		}
 	}
 }
+
+// TestStringNonASCIIBeforeURL: a text whose lower-case form has another
+// length (İ, invalid UTF-8) before a URL is redacted, and terminates.
+func TestStringNonASCIIBeforeURL(t *testing.T) {
+	for _, pre := range []string{"İİİ ", "\xff\xfe ", "ẞ "} {
+		in := pre + "HTTPS://h.test/?token=abc&page=1 end"
+		want := pre + "HTTPS://h.test/?token=[REDACTED]&page=1 end"
+		if got := (*Set)(nil).String(in); got != want {
+			t.Errorf("String(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
