@@ -37,10 +37,6 @@ var (
 	ErrStateMismatch = errors.New("flexera: state file belongs to another delivery")
 )
 
-// maxErrorBody caps the bodies and messages quoted in errors: the SDK-wide
-// cap.
-const maxErrorBody = redact.MaxBody
-
 // APIError is a non-success response from the Flexera API. Name, ID,
 // Message, Temporary, Timeout and Fault come from the goa error body
 // (application/vnd.goa.error) when there is one; otherwise Body holds the
@@ -170,8 +166,8 @@ func (e *JobFailedError) Is(target error) bool { return target == ErrJobFailed }
 // scrub hides every secret value from s, in every encoding it travels in
 // (raw, URL-escaped, base64, JSON-escaped; values shorter than
 // redact.MinSecretLen bytes are ignored), hides the secret parameters of
-// any URL in it, trims it and caps it at maxErrorBody bytes on a UTF-8
-// boundary.
+// any URL in it, trims it and caps it at redact.MaxBody bytes on a UTF-8
+// boundary (redact.MaxBody, the SDK-wide cap).
 func scrub(s string, secrets ...Secret) string {
 	set := redact.New()
 	for _, sec := range secrets {

@@ -164,7 +164,6 @@ type Set struct {
 	mu       sync.RWMutex
 	params   []string // extra secret parameter names, lower case
 	patterns []string // every encoding of every secret, longest first
-	basics   [][2]string
 }
 
 // New returns a Set holding secrets (see [Set.Add]).
