@@ -166,8 +166,8 @@ func (e *JobFailedError) Is(target error) bool { return target == ErrJobFailed }
 // scrub hides every secret value from s, in every encoding it travels in
 // (raw, URL-escaped, base64, JSON-escaped; values shorter than
 // redact.MinSecretLen bytes are ignored), hides the secret parameters of
-// any URL in it, trims it and caps it at redact.MaxBody bytes on a UTF-8
-// boundary (redact.MaxBody, the SDK-wide cap).
+// any URL in it, trims it and caps it at redact.MaxBody bytes (the SDK-wide
+// cap) on a UTF-8 boundary.
 func scrub(s string, secrets ...Secret) string {
 	set := redact.New()
 	for _, sec := range secrets {
