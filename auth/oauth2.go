@@ -335,7 +335,8 @@ func (o *OAuth2) fetch(ctx context.Context) (*oauth2.Token, time.Time, error) {
 	if err != nil {
 		return nil, time.Time{}, o.tokenError(err, o.secret)
 	}
-	o.secret.Add(tok.AccessToken, tok.RefreshToken)
+	o.secret.AddToken(tok.AccessToken)
+	o.secret.AddToken(tok.RefreshToken)
 	if o.cfg.OnToken != nil {
 		o.cfg.OnToken(tok.AccessToken)
 		if tok.RefreshToken != "" {

@@ -359,7 +359,7 @@ func (s *Session) login(ctx context.Context) (string, time.Time, error) {
 	if tok == "" {
 		return fail(resp.StatusCode, nil, fmt.Errorf("no session token in %s", s.tokenDesc))
 	}
-	s.secret.Add(tok)
+	s.secret.AddToken(tok)
 	if s.cfg.OnToken != nil {
 		s.cfg.OnToken(tok)
 	}

@@ -253,7 +253,7 @@ func (c *Connector) authenticator(vals map[string]string, tokenClient *http.Clie
 			ClientAuth:   auth.ClientAuth(a.ClientAuth),
 			Header:       a.Header,
 			TokenType:    a.TokenType,
-			OnToken:      func(tok string) { c.redact.Add(tok) }, // tokens obtained are redacted too
+			OnToken:      c.redact.AddToken, // tokens obtained are redacted too
 		}
 		c.redact.AddBasic(cfg.ClientID, cfg.ClientSecret.Reveal())
 		if cfg.Header == "" && cfg.TokenType != "" {
@@ -285,7 +285,7 @@ func (c *Connector) authenticator(vals map[string]string, tokenClient *http.Clie
 			LoginURL: lu, Method: a.LoginMethod, Body: a.LoginBody, Values: values,
 			Format: a.LoginFormat, TokenPath: a.TokenPath, Header: a.Header,
 			TokenType: a.TokenType, ExpiresIn: exp,
-			OnToken: func(tok string) { c.redact.Add(tok) }, // session tokens are redacted too
+			OnToken: c.redact.AddToken, // session tokens are redacted too
 		}, tokenClient)
 		if err != nil {
 			return nil, fmt.Errorf("auth: %w", err)

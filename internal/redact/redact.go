@@ -162,9 +162,14 @@ func Cap(s string, n int) string {
 // A Set is safe for concurrent use by multiple goroutines.
 type Set struct {
 	mu       sync.RWMutex
-	params   []string // extra secret parameter names, lower case
-	patterns []string // every encoding of every secret, longest first
+	params   []string   // extra secret parameter names, lower case
+	static   []string   // every encoding of every secret of Add and AddBasic
+	tokens   [][]string // the encodings of the last MaxTokens tokens, oldest first
+	patterns []string   // static and tokens, longest first
 }
+
+// MaxTokens is how many run-time tokens a [Set] keeps (see [Set.AddToken]).
+const MaxTokens = 16
 
 // New returns a Set holding secrets (see [Set.Add]).
 func New(secrets ...string) *Set {
@@ -225,6 +230,31 @@ func (s *Set) AddParams(names ...string) {
 	}
 }
 
+// AddToken registers a token obtained at run time (an access, refresh or
+// session token) as [Set.Add] does. Only the last [MaxTokens] tokens are
+// kept, so a long-running process that renews its tokens does not grow the
+// Set without bound; older tokens have expired or been replaced and are no
+// longer sent. A token that is also a secret of Add stays hidden. A nil s
+// ignores the call.
+func (s *Set) AddToken(token string) {
+	if s == nil || len(token) < MinSecretLen {
+		return
+	}
+	enc := encodings(token)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.tokens {
+		if t[0] == token {
+			return
+		}
+	}
+	s.tokens = append(s.tokens, enc)
+	if len(s.tokens) > MaxTokens {
+		s.tokens = slices.Delete(s.tokens, 0, len(s.tokens)-MaxTokens)
+	}
+	s.rebuild()
+}
+
 func (s *Set) addPatterns(pats []string) {
 	if len(pats) == 0 {
 		return
@@ -232,11 +262,25 @@ func (s *Set) addPatterns(pats []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range pats {
-		if len(p) >= MinSecretLen && !slices.Contains(s.patterns, p) {
-			s.patterns = append(s.patterns, p)
+		if len(p) >= MinSecretLen && !slices.Contains(s.static, p) {
+			s.static = append(s.static, p)
 		}
 	}
-	slices.SortStableFunc(s.patterns, func(a, b string) int { return len(b) - len(a) })
+	s.rebuild()
+}
+
+// rebuild sets patterns from static and tokens; s.mu is held.
+func (s *Set) rebuild() {
+	pats := slices.Clone(s.static)
+	for _, t := range s.tokens {
+		for _, p := range t {
+			if len(p) >= MinSecretLen && !slices.Contains(pats, p) {
+				pats = append(pats, p)
+			}
+		}
+	}
+	slices.SortStableFunc(pats, func(a, b string) int { return len(b) - len(a) })
+	s.patterns = pats
 }
 
 // encodings returns the forms v travels in or is echoed in.

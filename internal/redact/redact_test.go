@@ -220,3 +220,26 @@ func TestStringNonASCIIBeforeURL(t *testing.T) {
 		}
 	}
 }
+
+// TestAddTokenBounded: a Set keeps the last MaxTokens tokens, and the
+// secrets of Add whatever the number of tokens.
+func TestAddTokenBounded(t *testing.T) {
+	s := New("static-secret")
+	tok := func(i int) string { return "token-" + strings.Repeat("x", i) }
+	for i := range MaxTokens + 5 {
+		s.AddToken(tok(i))
+	}
+	s.AddToken(tok(MaxTokens + 4)) // again: not a new one
+	for i := range MaxTokens + 5 {
+		got := s.String("<" + tok(i) + ">")
+		if kept := i >= 5; kept != (got == "<"+Marker+">") {
+			t.Errorf("token %d: String = %q, kept %v", i, got, kept)
+		}
+	}
+	if got := s.String("static-secret"); got != Marker {
+		t.Errorf("the static secret is no longer hidden: %q", got)
+	}
+	if n := len(s.tokens); n != MaxTokens {
+		t.Errorf("%d tokens kept, want %d", n, MaxTokens)
+	}
+}
