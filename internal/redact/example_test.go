@@ -15,7 +15,7 @@ func Example() {
 	// A Set hides literal secrets in every encoding a server may echo.
 	s := redact.New("hunter2!")
 	s.AddBasic("alice", "hunter2!")
-	s.Add("eyJhbGciOi.access") // a token obtained at run time
+	s.AddToken("eyJhbGciOi.access") // a token obtained at run time
 	fmt.Println(s.String(`401: {"error":"bad password hunter2%21","header":"Basic YWxpY2U6aHVudGVyMiE=","token":"eyJhbGciOi.access"}`))
 	// Output:
 	// https://api.example.com/v1/users?page=2&access_token=[REDACTED]&sid=[REDACTED]
