@@ -40,10 +40,14 @@
 // login endpoint has no business redirecting, and a 307 or 308 would
 // resend the credentials in the body (a 301 or 302 to the same host on
 // another port the HTTP Basic ones), so a redirect answer fails the request
-// with an error naming both redacted URLs. A failed
-// token or login request is a [*TokenError] carrying the redacted URL, the
-// HTTP status and the start of the response body with every configured
-// secret scrubbed. It matches [ErrTokenRequest] with [errors.Is], and
+// with an error naming both redacted URLs. A failed token or login request
+// is a [*TokenError] carrying the redacted URL (user info and the values of
+// secret parameters such as client_secret or api_key hidden; account_id,
+// grant_type or scope stay readable), the HTTP status and the start of the
+// response body with every configured secret and every token obtained so
+// far hidden, in every encoding. OnToken in [OAuth2Config] and
+// [SessionConfig] hands each new token to the caller, so it can hide it
+// from its own errors and logs. It matches [ErrTokenRequest] with [errors.Is], and
 // [ErrInvalidCredentials] when the endpoint rejected the credentials (401, or
 // OAuth2 error invalid_client, invalid_grant or unauthorized_client). Invalid
 // configurations are reported by NewOAuth2, NewSession and the Validate

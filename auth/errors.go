@@ -1,14 +1,13 @@
 package auth
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/saasconnect/saasconnect/internal/redact"
 )
 
 // ErrTokenRequest is matched (with [errors.Is]) by every [*TokenError]: a
@@ -22,12 +21,14 @@ var ErrTokenRequest = errors.New("auth: token request failed")
 // not help.
 var ErrInvalidCredentials = errors.New("auth: invalid credentials")
 
-// maxErrorBody caps [TokenError.Body].
-const maxErrorBody = 1024
+// maxErrorBody caps [TokenError.Body]: the SDK-wide cap on quoted bodies.
+const maxErrorBody = redact.MaxBody
 
 // TokenError reports a failed token request ([OAuth2]) or login request
-// ([Session]). It never holds a secret: the URL is redacted, the body is
-// capped and every configured secret value is scrubbed from it.
+// ([Session]). It never holds a secret: the URL is redacted (user info and
+// secret query values hidden), the body is capped and every configured
+// secret and every token obtained so far is hidden from it, in every
+// encoding.
 //
 // It matches [ErrTokenRequest] with [errors.Is], and [ErrInvalidCredentials]
 // when the endpoint rejected the credentials. Transport failures (connection
@@ -35,7 +36,8 @@ const maxErrorBody = 1024
 type TokenError struct {
 	// Op is "token request" or "login request".
 	Op string
-	// URL is the endpoint, redacted: no user info, query values replaced.
+	// URL is the endpoint, redacted: no user info, secret query values
+	// replaced by [REDACTED].
 	URL string
 	// StatusCode is the HTTP status of the response; 0 if none arrived.
 	StatusCode int
@@ -43,7 +45,8 @@ type TokenError struct {
 	// "error_description" response parameters, if the endpoint sent them
 	// (description scrubbed).
 	ErrorCode, ErrorDescription string
-	// Body is the start of the response body (at most 1 KiB, secrets scrubbed).
+	// Body is the start of the response body (at most 2 KiB, cut on a
+	// UTF-8 boundary, secrets hidden).
 	Body string
 	// Err is the underlying cause, if any (transport error, missing token).
 	Err error
@@ -108,101 +111,26 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // errRequired is the reason of a [ConfigError] for a missing setting.
 var errRequired = errors.New("required")
 
-// redactURL returns raw without user info and fragment, and with every query
-// value replaced by "REDACTED", for error messages. A URL that does not parse
-// comes back as "(invalid URL)".
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(invalid URL)"
-	}
-	c := *u
-	c.User = nil
-	c.Fragment, c.RawFragment = "", ""
-	if c.RawQuery != "" {
-		q, err := url.ParseQuery(c.RawQuery)
-		if err != nil {
-			c.RawQuery = "REDACTED"
-		} else {
-			for k, vs := range q {
-				for i := range vs {
-					vs[i] = "REDACTED"
-				}
-				q[k] = vs
-			}
-			c.RawQuery = q.Encode()
-		}
-	}
-	return c.String()
-}
+// redactURL returns raw redacted for error messages with the SDK's
+// redaction policy: no user info, secret query values hidden, the other
+// parameters readable.
+func redactURL(raw string) string { return redact.RawURL(raw) }
 
-// scrubber replaces known secret values, in the encodings they travel in,
-// with "[REDACTED]".
-type scrubber []string
-
-// newScrubber returns a scrubber for the given plain secret values; empty
-// values are ignored.
-func newScrubber(secrets ...string) scrubber {
-	var s scrubber
-	add := func(v string) {
-		if v != "" {
-			s = append(s, v)
-		}
-	}
-	for _, v := range secrets {
-		if v == "" {
-			continue
-		}
-		add(v)
-		add(url.QueryEscape(v))
-		add(url.PathEscape(v))
-		if j, err := json.Marshal(v); err == nil {
-			add(string(j[1 : len(j)-1]))
-		}
-		add(base64.StdEncoding.EncodeToString([]byte(v)))
-	}
-	return s
-}
-
-// with returns a scrubber that also scrubs the given values.
-func (s scrubber) with(secrets ...string) scrubber {
-	return append(newScrubber(secrets...), s...)
-}
-
-func (s scrubber) scrub(text string) string {
-	for _, v := range s {
-		text = strings.ReplaceAll(text, v, redacted)
-	}
-	return text
-}
-
-// body scrubs and caps a response body for a TokenError.
-func (s scrubber) body(b []byte) string {
-	text := strings.TrimSpace(s.scrub(string(b)))
-	if len(text) > maxErrorBody {
-		cut := maxErrorBody
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut--
-		}
-		text = text[:cut] + "...(truncated)"
-	}
-	return strings.ToValidUTF8(text, "\uFFFD")
-}
-
-// cause returns err made safe to keep in a TokenError: the URL of a
-// *url.Error is redacted, and a message that mentions a secret is scrubbed
-// (dropping the error chain, which would still mention it).
-func (s scrubber) cause(err error) error {
+// redactCause returns err made safe to keep in a TokenError: the URL of a
+// *url.Error is redacted, and a message that mentions a secret of s is
+// replaced by its redacted text (dropping the error chain, which would
+// still mention it).
+func redactCause(s *redact.Set, err error) error {
 	if err == nil {
 		return nil
 	}
 	if ue, ok := err.(*url.Error); ok {
 		c := *ue
-		c.URL = redactURL(ue.URL)
+		c.URL = s.RawURL(ue.URL)
 		err = &c
 	}
-	if msg := err.Error(); s.scrub(msg) != msg {
-		return errors.New(s.scrub(msg))
+	if msg := err.Error(); s.String(msg) != msg {
+		return errors.New(s.String(msg))
 	}
 	return err
 }

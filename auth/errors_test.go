@@ -9,14 +9,19 @@ import (
 	"unicode/utf8"
 
 	"github.com/saasconnect/saasconnect/internal/jsonvalue"
+	"github.com/saasconnect/saasconnect/internal/redact"
 )
 
 func TestRedactURL(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"https://idp.test/token", "https://idp.test/token"},
-		{"https://user:pw@idp.test/token?api_key=abc&x=1&x=2#frag", "https://idp.test/token?api_key=REDACTED&x=REDACTED&x=REDACTED"},
-		{"https://idp.test/t?%zz", "https://idp.test/t?REDACTED"},
-		{"https://idp.test/%zz", "(invalid URL)"},
+		{"https://user:pw@idp.test/token?api_key=abc&x=1&x=2#frag", "https://idp.test/token?api_key=[REDACTED]&x=1&x=2#frag"},
+		{"https://idp.test/token?account_id=7&grant_type=account_credentials&client_secret=s", "https://idp.test/token?account_id=7&grant_type=account_credentials&client_secret=[REDACTED]"},
+		{"https://idp.test/t?%zz&token=t", "https://idp.test/t?%zz&token=[REDACTED]"},
+		// The same rules as every other redactor of the SDK (redact.URL).
+		{"https://idp.test/t?sid=S1&session_token=T&x-api-key=K&page=2", "https://idp.test/t?sid=[REDACTED]&session_token=[REDACTED]&x-api-key=[REDACTED]&page=2"},
+		// Not a URL: redacted as text.
+		{"https://u:p@idp.test/%zz?sid=1", "https://idp.test/%zz?sid=[REDACTED]"},
 	}
 	for _, tt := range tests {
 		if got := redactURL(tt.in); got != tt.want {
@@ -71,27 +76,27 @@ func TestTokenErrorMessageAndIs(t *testing.T) {
 
 func TestScrubber(t *testing.T) {
 	const sec = `a"b/c d&é`
-	s := newScrubber(sec, "")
+	s := redact.New(sec, "")
 	j, _ := json.Marshal(sec)
 	for _, enc := range []string{sec, url.QueryEscape(sec), url.PathEscape(sec), string(j[1 : len(j)-1])} {
-		if got := s.scrub("x" + enc + "y"); got != "x[REDACTED]y" {
+		if got := s.String("x" + enc + "y"); got != "x[REDACTED]y" {
 			t.Errorf("scrub(%q) = %q", enc, got)
 		}
 	}
 	// Capped at a rune boundary, scrubbed before capping.
 	body := strings.Repeat("é", maxErrorBody) + sec
-	got := s.body([]byte(body))
+	got := s.Body([]byte(body))
 	if !utf8.ValidString(got) || !strings.HasSuffix(got, "...(truncated)") || len(got) > maxErrorBody+len("...(truncated)") {
 		t.Errorf("body() = %d bytes, valid %v", len(got), utf8.ValidString(got))
 	}
-	if got := s.body([]byte("  " + sec + "\n")); got != "[REDACTED]" {
+	if got := s.Body([]byte("  " + sec + "\n")); got != "[REDACTED]" {
 		t.Errorf("body() = %q", got)
 	}
 	// A cause whose message holds a secret is replaced.
-	if got := s.cause(errors.New("bad " + sec)).Error(); got != "bad [REDACTED]" {
+	if got := redactCause(s, errors.New("bad "+sec)).Error(); got != "bad [REDACTED]" {
 		t.Errorf("cause() = %q", got)
 	}
-	if s.cause(nil) != nil {
+	if redactCause(s, nil) != nil {
 		t.Error("cause(nil) != nil")
 	}
 	if got := Secret(sec).GoString(); got != "[REDACTED]" {

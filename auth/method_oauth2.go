@@ -50,6 +50,7 @@ func buildOAuth2(s Spec, env Env) (Authenticator, error) {
 		ClientAuth:   ClientAuth(s.ClientAuth),
 		Header:       s.Header,
 		TokenType:    s.TokenType,
+		OnToken:      env.OnToken,
 	}
 	if cfg.Header == "" && cfg.TokenType != "" {
 		// token_type alone forces the Authorization prefix.

@@ -50,5 +50,6 @@ func buildSession(s Spec, env Env) (Authenticator, error) {
 		LoginURL: lu, Method: s.LoginMethod, Body: s.LoginBody, Values: values,
 		Format: s.LoginFormat, TokenPath: s.TokenPath, Header: s.Header,
 		TokenType: s.TokenType, ExpiresIn: exp,
+		OnToken: env.OnToken,
 	}, env.Client)
 }

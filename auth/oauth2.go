@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/saasconnect/saasconnect/internal/redact"
 	"github.com/saasconnect/saasconnect/internal/transport"
 )
 
@@ -101,6 +101,12 @@ type OAuth2Config struct {
 	// TokenType is ignored.
 	Header    string
 	TokenType string
+	// OnToken, if set, is called with every access token and every refresh
+	// token the server issues (rotated ones included), before they are
+	// used, so that the caller can hide them from its own errors and logs.
+	// It is called from the goroutine that requests the token; it must be
+	// safe for concurrent use and must not block.
+	OnToken func(token string) `json:"-"`
 }
 
 // reservedParams are token request parameters OAuth2 sets itself.
@@ -197,7 +203,7 @@ type OAuth2 struct {
 	cfg    OAuth2Config // cloned; never modified
 	client *http.Client
 	cache  tokenCache[*oauth2.Token]
-	secret scrubber // scrubs the configured secrets
+	secret *redact.Set // the configured secrets and the tokens obtained
 
 	mu      sync.Mutex
 	refresh string // current refresh token (GrantRefreshToken)
@@ -229,10 +235,10 @@ func NewOAuth2(cfg OAuth2Config, client *http.Client) (*OAuth2, error) {
 		cfg:     cfg,
 		client:  client,
 		refresh: cfg.RefreshToken.Reveal(),
-		secret: newScrubber(cfg.ClientSecret.Reveal(), cfg.Password.Reveal(), cfg.RefreshToken.Reveal(),
-			// The HTTP Basic client credentials, as x/oauth2 encodes them.
-			base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(cfg.ClientID)+":"+url.QueryEscape(cfg.ClientSecret.Reveal())))),
+		secret:  redact.New(cfg.ClientSecret.Reveal(), cfg.Password.Reveal(), cfg.RefreshToken.Reveal()),
 	}
+	// The HTTP Basic client credentials, as x/oauth2 encodes them.
+	o.secret.AddBasic(cfg.ClientID, cfg.ClientSecret.Reveal())
 	o.cache.fetch = o.fetch
 	return o, nil
 }
@@ -245,7 +251,7 @@ func NewOAuth2(cfg OAuth2Config, client *http.Client) (*OAuth2, error) {
 func (o *OAuth2) Token(ctx context.Context) (*oauth2.Token, error) {
 	tok, err := o.cache.get(ctx)
 	if err != nil {
-		return nil, asTokenError(err, "token request", redactURL(o.cfg.TokenURL))
+		return nil, asTokenError(err, "token request", o.secret.RawURL(o.cfg.TokenURL))
 	}
 	c := *tok
 	return &c, nil
@@ -296,7 +302,7 @@ func (o *OAuth2) invalidateFor(req *http.Request) {
 // String describes o without its secrets.
 func (o *OAuth2) String() string {
 	return fmt.Sprintf("auth.OAuth2{GrantType: %s, TokenURL: %s, ClientID: %s, ClientAuth: %s, Scopes: %q}",
-		o.cfg.GrantType, redactURL(o.cfg.TokenURL), o.cfg.ClientID, o.cfg.ClientAuth, o.cfg.Scopes)
+		o.cfg.GrantType, o.secret.RawURL(o.cfg.TokenURL), o.cfg.ClientID, o.cfg.ClientAuth, o.cfg.Scopes)
 }
 
 // GoString is String, so %#v shows no secret either.
@@ -314,7 +320,6 @@ func (o *OAuth2) fetch(ctx context.Context) (*oauth2.Token, time.Time, error) {
 		params[k] = v
 	}
 	params.Set("grant_type", string(o.cfg.GrantType))
-	secret := o.secret
 	switch o.cfg.GrantType {
 	case GrantPassword:
 		params.Set("username", o.cfg.Username)
@@ -324,7 +329,6 @@ func (o *OAuth2) fetch(ctx context.Context) (*oauth2.Token, time.Time, error) {
 		rt := o.refresh
 		o.mu.Unlock()
 		params.Set("refresh_token", rt)
-		secret = secret.with(rt)
 	}
 	style := oauth2.AuthStyleInParams
 	if o.cfg.ClientAuth == ClientAuthHeader {
@@ -340,7 +344,15 @@ func (o *OAuth2) fetch(ctx context.Context) (*oauth2.Token, time.Time, error) {
 	}
 	tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, o.client))
 	if err != nil {
-		return nil, time.Time{}, o.tokenError(err, secret)
+		return nil, time.Time{}, o.tokenError(err, o.secret)
+	}
+	o.secret.AddToken(tok.AccessToken)
+	o.secret.AddToken(tok.RefreshToken)
+	if o.cfg.OnToken != nil {
+		o.cfg.OnToken(tok.AccessToken)
+		if tok.RefreshToken != "" {
+			o.cfg.OnToken(tok.RefreshToken)
+		}
 	}
 	if tok.Expiry.IsZero() && o.cfg.DefaultExpiresIn > 0 {
 		tok.Expiry = time.Now().Add(o.cfg.DefaultExpiresIn)
@@ -367,18 +379,18 @@ func staleAt(expiry time.Time, early time.Duration) time.Time {
 }
 
 // tokenError converts an x/oauth2 error into a *TokenError without secrets.
-func (o *OAuth2) tokenError(err error, secret scrubber) error {
-	te := &TokenError{Op: "token request", URL: redactURL(o.cfg.TokenURL)}
+func (o *OAuth2) tokenError(err error, secret *redact.Set) error {
+	te := &TokenError{Op: "token request", URL: o.secret.RawURL(o.cfg.TokenURL)}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		if re.Response != nil {
 			te.StatusCode = re.Response.StatusCode
 		}
-		te.ErrorCode = secret.scrub(re.ErrorCode)
-		te.ErrorDescription = secret.scrub(re.ErrorDescription)
-		te.Body = secret.body(re.Body)
+		te.ErrorCode = secret.String(re.ErrorCode)
+		te.ErrorDescription = redact.Cap(secret.String(re.ErrorDescription), redact.MaxBody)
+		te.Body = secret.Body(re.Body)
 		return te
 	}
-	te.Err = secret.cause(err)
+	te.Err = redactCause(secret, err)
 	return te
 }

@@ -203,7 +203,7 @@ func TestOAuth2TokenErrors(t *testing.T) {
 				t.Errorf("StatusCode = %d, want %d", te.StatusCode, tt.status)
 			}
 			msg := err.Error()
-			if !strings.Contains(msg, tt.wantInMsg) || !strings.Contains(msg, "/token?tenant=REDACTED") {
+			if !strings.Contains(msg, tt.wantInMsg) || !strings.Contains(msg, "/token?tenant=acme") {
 				t.Errorf("message %q lacks %q or the redacted URL", msg, tt.wantInMsg)
 			}
 			if len(te.Body) > maxErrorBody+len("...(truncated)") {

@@ -3,10 +3,13 @@ package auth
 import (
 	"fmt"
 	"log/slog"
+
+	"github.com/saasconnect/saasconnect/internal/redact"
 )
 
-// redacted is what a [Secret] prints instead of its value.
-const redacted = "[REDACTED]"
+// redacted is what a [Secret] prints instead of its value: the SDK's one
+// redaction marker.
+const redacted = redact.Marker
 
 // Secret is a credential (API key, password, client secret, token) that
 // redacts itself wherever it could be printed or logged: fmt prints

@@ -18,6 +18,7 @@ import (
 
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
 	"github.com/saasconnect/saasconnect/internal/jsonvalue"
+	"github.com/saasconnect/saasconnect/internal/redact"
 	"github.com/saasconnect/saasconnect/internal/transport"
 )
 
@@ -84,6 +85,11 @@ type SessionConfig struct {
 	// passes logs in again. Zero means until a request is rejected with 401
 	// (see [Transport]) or [Session.Invalidate] is called.
 	ExpiresIn time.Duration
+	// OnToken, if set, is called with every session token obtained, before
+	// it is used, so that the caller can hide it from its own errors and
+	// logs. It is called from the goroutine that logs in; it must be safe
+	// for concurrent use and must not block.
+	OnToken func(token string) `json:"-"`
 }
 
 // placeholder matches {name} in login body strings.
@@ -109,9 +115,9 @@ type Session struct {
 	header    string // request header carrying the token
 	client    *http.Client
 	cache     tokenCache[string]
-	secret    scrubber
-	loginURL  string // redacted, for errors
-	tokenDesc string // where the token is read, for errors
+	secret    *redact.Set // the Values and the session tokens obtained
+	loginURL  string      // redacted, for errors
+	tokenDesc string      // where the token is read, for errors
 }
 
 // Validate reports every problem of c as [*ConfigError]s joined with
@@ -211,7 +217,8 @@ func (c SessionConfig) compile() (*Session, error) {
 	for _, v := range c.Values {
 		secrets = append(secrets, v.Reveal())
 	}
-	s.secret = newScrubber(secrets...)
+	s.secret = redact.New(secrets...)
+	s.loginURL = s.secret.RawURL(c.LoginURL)
 	s.cfg.Body, s.cfg.Values = nil, nil
 	return s, nil
 }
@@ -301,7 +308,7 @@ func (s *Session) GoString() string { return s.String() }
 func (s *Session) login(ctx context.Context) (string, time.Time, error) {
 	fail := func(status int, body []byte, err error) (string, time.Time, error) {
 		return "", time.Time{}, &TokenError{Op: "login request", URL: s.loginURL, StatusCode: status,
-			Body: s.secret.body(body), Err: s.secret.cause(err)}
+			Body: s.secret.Body(body), Err: redactCause(s.secret, err)}
 	}
 	req, err := http.NewRequestWithContext(ctx, s.cfg.Method, s.cfg.LoginURL, bytes.NewReader(s.body))
 	if err != nil {
@@ -351,6 +358,10 @@ func (s *Session) login(ctx context.Context) (string, time.Time, error) {
 	}
 	if tok == "" {
 		return fail(resp.StatusCode, nil, fmt.Errorf("no session token in %s", s.tokenDesc))
+	}
+	s.secret.AddToken(tok)
+	if s.cfg.OnToken != nil {
+		s.cfg.OnToken(tok)
 	}
 	var stale time.Time
 	if s.cfg.ExpiresIn > 0 {

@@ -348,7 +348,7 @@ func TestSessionLoginErrors(t *testing.T) {
 				io.WriteString(w, tt.body)
 			}))
 			defer srv.Close()
-			s, err := NewSession(SessionConfig{LoginURL: srv.URL + "/login?client=" + url.QueryEscape(keySecret),
+			s, err := NewSession(SessionConfig{LoginURL: srv.URL + "/login?client=acme&api_key=" + url.QueryEscape(keySecret),
 				Body:   map[string]any{"u": "{user}", "p": "{pass}", "k": "{key}"},
 				Values: map[string]Secret{"user": "bob", "pass": wfPass, "key": keyAccess}, TokenPath: tt.tokenPath}, srv.Client())
 			if err != nil {
@@ -363,7 +363,7 @@ func TestSessionLoginErrors(t *testing.T) {
 				t.Errorf("Is ErrInvalidCredentials = %v, want %v", got, tt.wantInvalid)
 			}
 			msg := err.Error()
-			if !strings.Contains(msg, tt.wantInMsg) || !strings.Contains(msg, "/login?client=REDACTED") || !strings.HasPrefix(msg, "auth: login request to ") {
+			if !strings.Contains(msg, tt.wantInMsg) || !strings.Contains(msg, "/login?client=acme&api_key=[REDACTED]") || !strings.HasPrefix(msg, "auth: login request to ") {
 				t.Errorf("message %q: want %q and the redacted URL", msg, tt.wantInMsg)
 			}
 			assertNoSecret(t, err, wfPass, keyAccess, keySecret, sessionTok)
@@ -372,7 +372,7 @@ func TestSessionLoginErrors(t *testing.T) {
 	t.Run("connection refused", func(t *testing.T) {
 		srv := httptest.NewServer(http.NotFoundHandler())
 		srv.Close()
-		s, err := NewSession(SessionConfig{LoginURL: srv.URL + "/login?k=" + url.QueryEscape(keySecret), TokenPath: "token"}, nil)
+		s, err := NewSession(SessionConfig{LoginURL: srv.URL + "/login?client_secret=" + url.QueryEscape(keySecret), TokenPath: "token"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

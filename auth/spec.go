@@ -103,6 +103,11 @@ type Env struct {
 	// Client sends token and login requests; nil means
 	// [net/http.DefaultClient].
 	Client *http.Client
+	// OnToken, when set, is handed every token the method obtains at run
+	// time (access, rotated refresh and session tokens), so the caller can
+	// hide them from its own errors and logs. It may be called from
+	// several goroutines.
+	OnToken func(token string)
 }
 
 func (e Env) url(key, tmpl string) (string, error) {

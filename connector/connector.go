@@ -79,7 +79,7 @@ func New(t Template, name string, s Settings, opts ...Option) (*Connector, error
 	}
 	c := &Connector{name: name, tmpl: t, opts: o, pagination: t.Pagination}
 	if err := c.compile(r); err != nil {
-		return nil, &runError{msg: c.redact.String(fmt.Sprintf("connector %q: %v", name, err)), err: err}
+		return nil, &runError{msg: c.redact.String(fmt.Sprintf("connector %q: %v", name, err)), err: redactChain(c.redact, err)}
 	}
 	return c, nil
 }
@@ -287,6 +287,10 @@ func (c *Connector) limiter() *rate.Limiter {
 // auth method's row of [auth.Methods]); token and login requests go through
 // tokenClient.
 func (c *Connector) compileAuth(vals map[string]string, tokenClient *http.Client) (auth.Authenticator, error) {
+	// The Authorization values a method may derive from two settings
+	// (HTTP Basic, OAuth2 client credentials in the header) are secrets too.
+	c.redact.AddBasic(vals["username"], vals["password"])
+	c.redact.AddBasic(vals["client_id"], vals["client_secret"])
 	a, err := c.tmpl.Auth.Build(auth.Env{
 		Setting: func(name string) string { return vals[name] },
 		URL: func(tmpl string) (string, error) {
@@ -299,8 +303,9 @@ func (c *Connector) compileAuth(vals map[string]string, tokenClient *http.Client
 			}
 			return u.String(), nil
 		},
-		Expand: func(s string) string { return expandString(s, vals) },
-		Client: tokenClient,
+		Expand:  func(s string) string { return expandString(s, vals) },
+		Client:  tokenClient,
+		OnToken: c.redact.AddToken, // tokens obtained are redacted too
 	})
 	var se *auth.SpecError
 	switch {

@@ -73,9 +73,9 @@ func (c *Connector) Test(ctx context.Context) error {
 	w := paginate.Walker{Config: c.pagination, Fetch: c.fetchFull} // no prefetch: one request
 	for resp, err := range w.Walk(ctx, c.first) {
 		if err != nil {
-			return c.explain(err)
+			return redactChain(c.redact, c.explain(err))
 		}
-		return c.checkRecords(resp.Records)
+		return redactChain(c.redact, c.checkRecords(resp.Records))
 	}
 	return nil
 }

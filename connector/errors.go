@@ -4,10 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/saasconnect/saasconnect/auth"
+	"github.com/saasconnect/saasconnect/internal/redact"
+	"github.com/saasconnect/saasconnect/internal/transport"
+	"github.com/saasconnect/saasconnect/mapping"
 	"github.com/saasconnect/saasconnect/paginate"
 )
 
@@ -40,8 +45,9 @@ var (
 )
 
 // HTTPError is a non-success HTTP response. URL is redacted (no userinfo,
-// secret-looking query values replaced) and Body is capped, so an HTTPError is
-// safe to log. Match it with errors.Is against the sentinels:
+// secret query values replaced) and Body is capped at 2 KiB on a UTF-8
+// boundary with every secret the connector knows (settings marked secret,
+// tokens obtained) hidden, so an HTTPError is safe to log. Match it with errors.Is against the sentinels:
 // 401 → ErrUnauthorized, 403 → ErrForbidden, 404 → ErrNotFound,
 // 429 (or any status with RetryAfter set, or RateLimited) → ErrRateLimited.
 // A rate-limited 403 (RateLimited) is not ErrForbidden.
@@ -143,3 +149,94 @@ func (e *ResponseError) Error() string {
 	}
 	return b.String()
 }
+
+// redactChain returns err with every error of its chain redacted by s, so
+// that the errors callers reach with errors.As (*paginate.PageError,
+// *HTTPError, *auth.TokenError, *url.Error, *mapping.FieldError,
+// *ResponseError, *TestError, ...) hold no secret either, not only the
+// top-level message. Errors of those types are copied with their fields
+// redacted; any other error whose message holds a secret is replaced by one
+// with the redacted message that unwraps to the redacted rest of the chain
+// (so errors.Is still finds the sentinels); an error holding no secret is
+// kept as is. A *runError is already redacted. err itself is not modified.
+func redactChain(s *redact.Set, err error) error {
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case *runError:
+		return e
+	case *paginate.PageError:
+		// A new PageError prints its (redacted) cause's message.
+		return &paginate.PageError{Page: e.Page, Method: e.Method, URL: s.RawURL(e.URL), Err: redactChain(s, e.Err)}
+	case *HTTPError:
+		c := *e
+		c.URL = s.RawURL(e.URL)
+		c.Body = []byte(s.String(string(e.Body)))
+		return &c
+	case *auth.TokenError:
+		c := *e
+		c.URL = s.RawURL(e.URL)
+		c.ErrorCode = s.String(e.ErrorCode)
+		c.ErrorDescription = s.String(e.ErrorDescription)
+		c.Body = s.String(e.Body)
+		c.Err = redactChain(s, e.Err)
+		return &c
+	case *url.Error:
+		c := *e
+		c.URL = s.RawURL(e.URL)
+		c.Err = redactChain(s, e.Err)
+		return &c
+	case *mapping.FieldError:
+		c := *e
+		c.Err = redactChain(s, e.Err)
+		return &c
+	case *ResponseError:
+		c := *e
+		c.Message = s.String(e.Message)
+		return &c
+	case *TestError:
+		c := *e
+		c.Hint = s.String(e.Hint)
+		c.Err = redactChain(s, e.Err)
+		return &c
+	case *transport.RefusedError:
+		return &transport.RefusedError{Msg: s.String(e.Msg)}
+	}
+	msg := err.Error()
+	red := &redactedError{msg: s.String(msg)}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		inner := u.Unwrap()
+		red.errs = []error{redactChain(s, inner)}
+		if red.msg == msg && red.errs[0] == inner {
+			return err
+		}
+	case interface{ Unwrap() []error }:
+		changed := false
+		for _, inner := range u.Unwrap() {
+			r := redactChain(s, inner)
+			changed = changed || r != inner
+			red.errs = append(red.errs, r)
+		}
+		if red.msg == msg && !changed {
+			return err
+		}
+	default:
+		if red.msg == msg {
+			return err
+		}
+	}
+	return red
+}
+
+// redactedError stands in the chain for an error whose message held a
+// secret: it has the redacted message and unwraps to the redacted causes.
+type redactedError struct {
+	msg  string
+	errs []error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+
+// Unwrap returns the redacted causes.
+func (e *redactedError) Unwrap() []error { return e.errs }

@@ -16,6 +16,7 @@ import (
 	"github.com/saasconnect/saasconnect"
 	"github.com/saasconnect/saasconnect/activity"
 	"github.com/saasconnect/saasconnect/auth"
+	"github.com/saasconnect/saasconnect/internal/redact"
 	"github.com/saasconnect/saasconnect/internal/transport"
 	"github.com/saasconnect/saasconnect/paginate"
 )
@@ -41,7 +42,7 @@ type walkState struct {
 func (s *walkState) recordError(r *transport.Redactor, page, rec int, err error) {
 	if len(s.recordErrs) < maxRecordErrors {
 		msg := r.String(fmt.Sprintf("page %d, record %d: %v", page, rec, err))
-		s.recordErrs = append(s.recordErrs, &runError{msg: msg, err: err})
+		s.recordErrs = append(s.recordErrs, &runError{msg: msg, err: redactChain(r, err)})
 		return
 	}
 	s.dropped++
@@ -274,8 +275,8 @@ func (c *Connector) fetchOnce(ctx context.Context, req *http.Request, pages *pag
 	return paginate.Response{URL: req.URL, StatusCode: resp.StatusCode, Header: resp.Header, Body: page.Body, Records: page.Records, Raw: page.Raw}, nil
 }
 
-// maxErrorBody caps HTTPError.Body.
-const maxErrorBody = 2 << 10
+// maxErrorBody caps HTTPError.Body: the SDK-wide cap on quoted bodies.
+const maxErrorBody = redact.MaxBody
 
 // httpError builds the *HTTPError for a non-2xx response.
 func (c *Connector) httpError(req *http.Request, resp *http.Response) *HTTPError {
@@ -284,7 +285,7 @@ func (c *Connector) httpError(req *http.Request, resp *http.Response) *HTTPError
 		Method:     req.Method,
 		URL:        c.redact.URL(req.URL),
 		StatusCode: resp.StatusCode,
-		Body:       []byte(c.redact.String(string(b))),
+		Body:       []byte(c.redact.Body(b)),
 	}
 	throttled := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable || c.tmplRetryOn(resp.StatusCode)
 	if resp.StatusCode == http.StatusForbidden && c.policy.Throttled(resp.StatusCode, resp.Header) {
@@ -334,7 +335,7 @@ func (c *Connector) wrap(err error) error {
 	}
 	return &runError{
 		msg:          c.redact.String(fmt.Sprintf("connector %q: %s", c.name, msg)),
-		err:          err,
+		err:          redactChain(c.redact, err),
 		unauthorized: errors.Is(err, auth.ErrInvalidCredentials),
 	}
 }

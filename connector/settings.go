@@ -2,9 +2,9 @@ package connector
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/saasconnect/saasconnect/internal/placeholder"
+	"github.com/saasconnect/saasconnect/internal/redact"
 )
 
 // CAFileSetting is the optional setting every template accepts: the path of a
@@ -21,30 +21,21 @@ func placeholders(s string) []string { return placeholder.Names(s) }
 // (decoded JSON: maps, slices, strings).
 func valuePlaceholders(v any) []string { return placeholder.InValue(v) }
 
-// secretWords are the name parts that make a setting secret.
-var secretWords = []string{"password", "passwd", "secret", "token", "key", "apikey", "credential", "credentials"}
-
 // notSecretSuffixes are final name parts that describe where a secret lives
 // rather than the secret itself ("token_url", "key_header").
 var notSecretSuffixes = []string{"url", "uri", "path", "file", "type", "header", "param", "field", "name", "id"}
 
-// secretName reports whether a setting name suggests a secret: one of its
-// parts (split on _ - .) is password, secret, token, key and the like, and it
-// does not end in url, path, file, type, header, name or id.
+// secretName reports whether a setting name suggests a secret: it names one
+// by the SDK's redaction policy (a part is password, secret, token, key,
+// credential, session and the like: see redact.IsSecretName), and it does
+// not end in url, path, file, type, header, name or id ("token_url",
+// "tokenUrl").
 func secretName(name string) bool {
-	parts := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '_' || r == '-' || r == '.' })
-	if len(parts) == 0 {
-		return false
-	}
+	parts := redact.NameParts(name)
 	if len(parts) > 1 && slices.Contains(notSecretSuffixes, parts[len(parts)-1]) {
 		return false
 	}
-	for _, p := range parts {
-		if slices.Contains(secretWords, p) {
-			return true
-		}
-	}
-	return false
+	return redact.IsSecretName(name)
 }
 
 // impliedSettings returns the settings t's auth method needs (the

@@ -2,13 +2,14 @@ package connector
 
 import (
 	"encoding/json"
-	"unicode/utf8"
 
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
+	"github.com/saasconnect/saasconnect/internal/redact"
 )
 
-// maxResponseMessage caps ResponseError.Message.
-const maxResponseMessage = 1 << 10
+// maxResponseMessage caps ResponseError.Message: the SDK-wide cap on
+// quoted bodies.
+const maxResponseMessage = redact.MaxBody
 
 // checkSuccess applies response.success_path to a decoded page body: nil
 // when the template names none or the flag is true, else a *ResponseError.
@@ -54,12 +55,5 @@ func messageText(v any) string {
 		}
 		s = string(b)
 	}
-	if len(s) > maxResponseMessage {
-		cut := maxResponseMessage
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "...(truncated)"
-	}
-	return s
+	return redact.Cap(s, maxResponseMessage)
 }

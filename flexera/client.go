@@ -216,10 +216,10 @@ func (c *Client) apiError(resp *http.Response, method string, u *url.URL) error 
 	}
 	var ge goaError
 	if json.Unmarshal(raw, &ge) == nil && (ge.Name != "" || ge.Message != "") {
-		e.Name, e.ID, e.Message = ge.Name, ge.ID, scrub(ge.Message)
+		e.Name, e.ID, e.Message = ge.Name, ge.ID, scrub(ge.Message, requestSecrets(c.cfg, resp)...)
 		e.Temporary, e.Timeout, e.Fault = ge.Temporary, ge.Timeout, ge.Fault
 	} else {
-		e.Body = scrub(string(raw))
+		e.Body = scrub(string(raw), requestSecrets(c.cfg, resp)...)
 	}
 	return e
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/saasconnect/saasconnect/internal/redact"
 	"github.com/saasconnect/saasconnect/internal/transport"
 )
 
@@ -218,24 +219,9 @@ func parseBase(s string) (*url.URL, error) {
 	return u, nil
 }
 
-// redactURL returns u without user info and with query values hidden.
-func redactURL(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	c := *u
-	c.User = nil
-	if c.RawQuery != "" {
-		q := c.Query()
-		for k := range q {
-			if k != "skipToken" && k != "view" && k != "filter" && k != "orderBy" {
-				q[k] = []string{"REDACTED"}
-			}
-		}
-		c.RawQuery = q.Encode()
-	}
-	return c.String()
-}
+// redactURL returns u without user info and with the values of secret
+// query parameters hidden: the SDK's redaction policy.
+func redactURL(u *url.URL) string { return redact.URL(u) }
 
 // DefaultStatePath returns the default state file of the named connector:
 // <os.UserConfigDir()>/saasconnect/state/<name>.json, where name is made

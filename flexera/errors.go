@@ -3,8 +3,11 @@ package flexera
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
+
+	"github.com/saasconnect/saasconnect/internal/redact"
 )
 
 // Sentinel errors. Test with errors.Is; the typed errors below match them.
@@ -33,8 +36,6 @@ var (
 	// ErrStateMismatch: the state file belongs to another org, app or sync key.
 	ErrStateMismatch = errors.New("flexera: state file belongs to another delivery")
 )
-
-const maxErrorBody = 4 << 10
 
 // APIError is a non-success response from the Flexera API. Name, ID,
 // Message, Temporary, Timeout and Fault come from the goa error body
@@ -162,15 +163,29 @@ func (e *JobFailedError) Error() string {
 // Is matches ErrJobFailed.
 func (e *JobFailedError) Is(target error) bool { return target == ErrJobFailed }
 
-// scrub removes every non-empty secret value from s and caps it.
+// scrub hides every secret value from s, in every encoding it travels in
+// (raw, URL-escaped, base64, JSON-escaped; values shorter than
+// redact.MinSecretLen bytes are ignored), hides the secret parameters of
+// any URL in it, trims it and caps it at redact.MaxBody bytes (the SDK-wide
+// cap) on a UTF-8 boundary.
 func scrub(s string, secrets ...Secret) string {
+	set := redact.New()
 	for _, sec := range secrets {
-		if len(sec) >= 4 {
-			s = strings.ReplaceAll(s, string(sec), redacted)
+		set.Add(sec.Reveal())
+	}
+	return set.Body([]byte(s))
+}
+
+// requestSecrets returns the credentials the request behind resp carried
+// (the bearer token of its Authorization header) and those of cfg, for
+// scrubbing its error.
+func requestSecrets(cfg Config, resp *http.Response) []Secret {
+	secrets := []Secret{cfg.RefreshToken, cfg.ClientSecret}
+	if resp != nil && resp.Request != nil {
+		h := resp.Request.Header.Get("Authorization")
+		if _, tok, ok := strings.Cut(h, " "); ok {
+			secrets = append(secrets, Secret(tok))
 		}
 	}
-	if len(s) > maxErrorBody {
-		s = s[:maxErrorBody] + "…"
-	}
-	return strings.TrimSpace(s)
+	return secrets
 }

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/saasconnect/saasconnect/internal/redact"
 )
 
 // setQuery returns rawQuery with every pair named key replaced by one
@@ -58,51 +60,9 @@ func setBody(body map[string]any, path string, v any) error {
 	}
 }
 
-// sensitiveParam reports whether a query parameter named name may carry a
-// credential.
-func sensitiveParam(name string) bool {
-	n := strings.ToLower(name)
-	if n == "sig" || n == "code" {
-		return true
-	}
-	for _, s := range []string{"token", "key", "secret", "password", "passwd", "pwd", "signature", "credential", "auth", "session"} {
-		if strings.Contains(n, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// redactURL formats u for errors: user info dropped, the values of
-// credential-like query parameters replaced by REDACTED.
-func redactURL(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	r := *u
-	r.User = nil
-	if r.RawQuery != "" {
-		var b strings.Builder
-		for part := range strings.SplitSeq(r.RawQuery, "&") {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			k, _, hasVal := strings.Cut(part, "=")
-			dk, err := url.QueryUnescape(k)
-			if err != nil {
-				dk = k
-			}
-			if hasVal && sensitiveParam(dk) {
-				b.WriteString(k)
-				b.WriteString("=REDACTED")
-				continue
-			}
-			b.WriteString(part)
-		}
-		r.RawQuery = b.String()
-	}
-	return r.String()
-}
+// redactURL formats u for errors with the SDK's redaction policy: user
+// info dropped, the values of secret query parameters hidden.
+func redactURL(u *url.URL) string { return redact.URL(u) }
 
 // sameOrigin reports whether a and b have the same scheme and host (port
 // included; a default port equals no port).

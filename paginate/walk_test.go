@@ -442,8 +442,8 @@ func TestPageErrorRedactsURL(t *testing.T) {
 	require.NoError(t, err)
 	cause := &url.Error{Op: "Get", URL: req.URL.String(), Err: errors.New("connection reset")}
 	got := pageError(7, req, cause)
-	const want = "paginate: page 7: GET https://acme.example.com/api/users?api_token=REDACTED&page%5Bnumber%5D=2&apiKey=REDACTED&access_token=REDACTED&client_secret=REDACTED&X-Amz-Signature=REDACTED&Password=REDACTED&sig=REDACTED&limit=10&flag: "
-	assert.Equal(t, want+`Get "https://acme.example.com/api/users?api_token=REDACTED&page%5Bnumber%5D=2&apiKey=REDACTED&access_token=REDACTED&client_secret=REDACTED&X-Amz-Signature=REDACTED&Password=REDACTED&sig=REDACTED&limit=10&flag": connection reset`, got.Error())
+	const want = "paginate: page 7: GET https://acme.example.com/api/users?api_token=[REDACTED]&page%5Bnumber%5D=2&apiKey=[REDACTED]&access_token=[REDACTED]&client_secret=[REDACTED]&X-Amz-Signature=[REDACTED]&Password=[REDACTED]&sig=[REDACTED]&limit=10&flag: "
+	assert.Equal(t, want+`Get "https://acme.example.com/api/users?api_token=[REDACTED]&page%5Bnumber%5D=2&apiKey=[REDACTED]&access_token=[REDACTED]&client_secret=[REDACTED]&X-Amz-Signature=[REDACTED]&Password=[REDACTED]&sig=[REDACTED]&limit=10&flag": connection reset`, got.Error())
 	assert.ErrorIs(t, got, cause)
 	assert.NotContains(t, fmt.Sprintf("%+v", got), "SECRET")
 }

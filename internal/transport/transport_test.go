@@ -455,7 +455,7 @@ func TestObserve(t *testing.T) {
 	assert.Contains(t, out, `"msg":"http request"`)
 	assert.Contains(t, out, `"status":200`)
 	assert.Contains(t, out, `"method":"GET"`)
-	assert.Contains(t, out, `key=REDACTED`)
+	assert.Contains(t, out, `key=[REDACTED]`)
 	assert.NotContains(t, out, "topsecret")
 }
 
@@ -474,16 +474,17 @@ func TestRedactor(t *testing.T) {
 	r := NewRedactor([]string{"hapi"}, "s3cr3t-value", "abc")
 	tests := []struct{ in, want string }{
 		{"https://user:pass@host.example/p?a=1", "https://host.example/p?a=1"},
-		{"https://host.example/p?access_token=xyz&page=2", "https://host.example/p?access_token=REDACTED&page=2"},
-		{"https://host.example/p?apikey=1&client_secret=2&sig=3&hapi=4&limit=5", "https://host.example/p?apikey=REDACTED&client_secret=REDACTED&hapi=REDACTED&limit=5&sig=REDACTED"},
+		{"https://host.example/p?access_token=xyz&page=2", "https://host.example/p?access_token=[REDACTED]&page=2"},
+		{"https://host.example/p?apikey=1&client_secret=2&sig=3&hapi=4&limit=5", "https://host.example/p?apikey=[REDACTED]&client_secret=[REDACTED]&sig=[REDACTED]&hapi=[REDACTED]&limit=5"},
 		{"https://host.example/s3cr3t-value/x", "https://host.example/[REDACTED]/x"},
+		{"https://host.example/p?sid=S1&session_token=T&x-api-key=K&page=2", "https://host.example/p?sid=[REDACTED]&session_token=[REDACTED]&x-api-key=[REDACTED]&page=2"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, r.RawURL(tt.in))
 	}
 	assert.Equal(t, "token [REDACTED] and [REDACTED]", r.String("token s3cr3t-value and s3cr3t-value"))
 	assert.Equal(t, "abc stays (too short)", r.String("abc stays (too short)"))
-	assert.Equal(t, "https://h.example/?token=REDACTED", RedactURL(&url.URL{Scheme: "https", Host: "h.example", Path: "/", RawQuery: "token=1"}))
+	assert.Equal(t, "https://h.example/?token=[REDACTED]", RedactURL(&url.URL{Scheme: "https", Host: "h.example", Path: "/", RawQuery: "token=1"}))
 	assert.Equal(t, "", RedactURL(nil))
 }
 
