@@ -174,7 +174,7 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 	if c.opts.raw {
 		ctx = context.WithValue(ctx, rawsKey{}, &raws)
 	}
-	for resp, err := range c.walker.Walk(ctx, c.first) {
+	for resp, err := range c.pageSource(ctx) {
 		if err != nil {
 			return c.wrap(err)
 		}

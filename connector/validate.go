@@ -40,9 +40,11 @@ func (t Template) Validate() error {
 	v.general()
 	v.settings()
 	v.auth()
-	v.request()
+	if !v.source() {
+		v.request()
+		v.pagination()
+	}
 	v.placeholders()
-	v.pagination()
 	v.response()
 	v.filters()
 	v.activity()
