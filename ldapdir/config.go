@@ -145,7 +145,10 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.BaseDN) == "" {
 		add("base_dn", "missing: where the search starts (DC=corp,DC=example,DC=com)")
 	} else if _, err := ldap.ParseDN(sample.BaseDN); err != nil {
-		add("base_dn", "not a DN: %v", err)
+		// A placeholder may stand for a whole DN or for one value.
+		if _, err2 := ldap.ParseDN(placeholderRE.ReplaceAllString(c.BaseDN, "DC=x")); err2 != nil {
+			add("base_dn", "not a DN: %v", err)
+		}
 	}
 	if c.Filter != "" {
 		if _, err := ldap.CompileFilter(sample.Filter); err != nil {

@@ -3,6 +3,7 @@ package ldapdir
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -137,19 +138,32 @@ func (e *Error) Transient() bool {
 	switch e.Code {
 	case ldap.LDAPResultBusy, ldap.LDAPResultUnavailable:
 		return true
-	case 0, ldap.ErrorNetwork:
+	case ldap.ErrorNetwork:
+		// go-ldap reports a dropped connection as text ("unable to read
+		// LDAP response packet: EOF"): every network error is transient
+		// but a TLS failure or the context's end.
+		return !tlsFailure(e.Err) && !errors.Is(e.Err, context.Canceled) && !errors.Is(e.Err, context.DeadlineExceeded)
+	case 0:
 		return transientNet(e.Err)
 	}
 	return false
 }
 
-func transientNet(err error) bool {
+func tlsFailure(err error) bool {
 	var ce *tls.CertificateVerificationError
 	var rh tls.RecordHeaderError
 	var ae tls.AlertError
+	var uae x509.UnknownAuthorityError
+	var hne x509.HostnameError
+	var cie x509.CertificateInvalidError
+	return errors.As(err, &ce) || errors.As(err, &rh) || errors.As(err, &ae) ||
+		errors.As(err, &uae) || errors.As(err, &hne) || errors.As(err, &cie)
+}
+
+func transientNet(err error) bool {
 	var dns *net.DNSError
 	switch {
-	case errors.As(err, &ce), errors.As(err, &rh), errors.As(err, &ae):
+	case tlsFailure(err):
 		return false
 	case errors.As(err, &dns):
 		return dns.IsTemporary
@@ -337,7 +351,11 @@ func (w *walk) tryPage(ctx context.Context, cookie []byte) (*ldap.SearchResult, 
 	transport.StatsFrom(ctx).Requested()
 	res, err := w.c.Search(req)
 	if err != nil {
-		return nil, w.fail(OpSearch, err)
+		e := w.fail(OpSearch, err)
+		if e.Code == 0 && w.c.IsClosing() {
+			e.Code = ldap.ErrorNetwork // the connection dropped mid-search
+		}
+		return nil, e
 	}
 	return res, nil
 }
@@ -361,9 +379,14 @@ func (w *walk) connect(ctx context.Context) (*conn, error) {
 	}
 	c := &conn{Conn: lc, stop: context.AfterFunc(ctx, func() { lc.Close() })}
 	if w.u.Scheme == "ldap" && (s.Config.StartTLS == nil || *s.Config.StartTLS) {
-		if err := lc.StartTLS(tc); err != nil {
+		vc, verr := verifying(tc)
+		if err := lc.StartTLS(vc); err != nil {
 			c.close()
-			return nil, w.fail(OpStartTLS, err)
+			e := w.fail(OpStartTLS, err)
+			if *verr != nil {
+				e.Err = *verr // go-ldap keeps only the text of the handshake error
+			}
+			return nil, e
 		}
 	}
 	if s.Config.BindDN == "" && s.Password == "" {
@@ -456,4 +479,33 @@ func FormatGUID(b []byte) string {
 		out = append(out, hexdig[b[j]>>4], hexdig[b[j]&0xf])
 	}
 	return string(out)
+}
+
+// verifying returns a copy of tc that verifies the server's certificate
+// itself, as crypto/tls would (roots, intermediates, host name), and
+// records the verification error, which go-ldap's StartTLS reports only as
+// text.
+func verifying(tc *tls.Config) (*tls.Config, *error) {
+	verr := new(error)
+	vc := tc.Clone()
+	vc.InsecureSkipVerify = true // verified below, with the same rules
+	vc.VerifyConnection = func(cs tls.ConnectionState) error {
+		if len(cs.PeerCertificates) == 0 {
+			*verr = errors.New("tls: the server sent no certificate")
+			return *verr
+		}
+		opts := x509.VerifyOptions{Roots: tc.RootCAs, DNSName: tc.ServerName, Intermediates: x509.NewCertPool()}
+		for _, c := range cs.PeerCertificates[1:] {
+			opts.Intermediates.AddCert(c)
+		}
+		if _, err := cs.PeerCertificates[0].Verify(opts); err != nil {
+			*verr = &tls.CertificateVerificationError{UnverifiedCertificates: cs.PeerCertificates, Err: err}
+			return *verr
+		}
+		if tc.VerifyConnection != nil {
+			return tc.VerifyConnection(cs)
+		}
+		return nil
+	}
+	return vc, verr
 }
