@@ -127,7 +127,10 @@ func (c Config) Validate() error {
 	case strings.TrimSpace(c.URL) == "":
 		add("url", "missing: ldaps://host:636, or ldap://host:389 (upgraded with StartTLS)")
 	default:
-		if _, err := checkURL(sample.URL, c.StartTLS, true); err != nil {
+		// A placeholder after the host's colon stands for a port.
+		u := placeholderRE.ReplaceAllStringFunc(strings.ReplaceAll(c.URL, "://{", "://x{"), func(string) string { return "\x00" })
+		u = strings.ReplaceAll(strings.ReplaceAll(u, ":\x00", ":1"), "\x00", "")
+		if _, err := checkURL(u, c.StartTLS, true); err != nil {
 			errs = append(errs, &ConfigError{Field: "url", Err: err})
 		}
 	}

@@ -213,6 +213,7 @@ func TestCancelBetweenPages(t *testing.T) {
 	t.Parallel()
 	srv := adServer(t, 2500, ldaptest.Options{})
 	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
 	var err error
 	pages := 0
 	for _, e := range search(srv, 1000).Pages(ctx) {
