@@ -40,11 +40,14 @@ func (t Template) Validate() error {
 	v.general()
 	v.settings()
 	v.auth()
-	if !v.source() {
+	ldap := v.source() // an ldap source has no request or pagination (source_ldap.go)
+	if !ldap {
 		v.request()
-		v.pagination()
 	}
 	v.placeholders()
+	if !ldap {
+		v.pagination()
+	}
 	v.response()
 	v.filters()
 	v.activity()
