@@ -25,7 +25,7 @@ const (
 
 // adConnector returns a directory of n AD users over ldaps and a connector
 // from the active-directory template pointed at it.
-func adConnector(t *testing.T, n int, opts ldaptest.Options, edit func(*connector.Template, connector.Settings), copts ...connector.Option) (*ldaptest.Server, *connector.Connector) {
+func adConnector(t testing.TB, n int, opts ldaptest.Options, edit func(*connector.Template, connector.Settings), copts ...connector.Option) (*ldaptest.Server, *connector.Connector) {
 	t.Helper()
 	certs, caPEM := ldaptest.Certificate(t)
 	if opts.BindDN == "" {
@@ -267,4 +267,8 @@ func TestLDAPParseTemplate(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "ldap.pagesize") {
 		t.Errorf("unknown key in the ldap block: %v", err)
 	}
+}
+
+func adConnectorB(b *testing.B, n int) (*ldaptest.Server, *connector.Connector) {
+	return adConnector(b, n, ldaptest.Options{}, nil)
 }

@@ -281,7 +281,7 @@ func (s *Server) search(w *gldap.ResponseWriter, r *gldap.Request) {
 		_ = w.Write(done)
 		return
 	}
-	if !s.baseExists(m.BaseDN) {
+	if !s.baseExists(m.BaseDN, m.Controls) {
 		done.SetResultCode(gldap.ResultNoSuchObject)
 		done.SetMatchedDN(s.opts.Suffix)
 		done.SetDiagnosticMessage("0000208D: NameErr: DSID-03100241, problem 2001 (NO_OBJECT), data 0, best match of:\n\t'" + s.opts.Suffix + "'")
@@ -355,7 +355,12 @@ func (s *Server) search(w *gldap.ResponseWriter, r *gldap.Request) {
 
 // baseExists reports whether base is the suffix, an entry, or an ancestor
 // of one.
-func (s *Server) baseExists(base string) bool {
+func (s *Server) baseExists(base string, controls []gldap.Control) bool {
+	for _, c := range controls {
+		if p, ok := c.(*gldap.ControlPaging); ok && len(p.Cookie) > 0 {
+			return true // checked on the first page
+		}
+	}
 	b := strings.ToLower(base)
 	if b == strings.ToLower(s.opts.Suffix) {
 		return true
