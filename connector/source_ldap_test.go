@@ -179,7 +179,9 @@ func TestLDAPTest(t *testing.T) {
 		{"invalid credentials", ldaptest.Options{}, func(_ *connector.Template, s connector.Settings) { s["password"] = "Wr0ng-Password" }, connector.ProblemCredentials},
 		{"bind rejected", ldaptest.Options{RejectBind: true}, nil, connector.ProblemCredentials},
 		{"base DN not found", ldaptest.Options{}, func(_ *connector.Template, s connector.Settings) { s["base_dn"] = "OU=Gone,DC=other,DC=org" }, connector.ProblemBaseDN},
-		{"no entries", ldaptest.Options{}, func(_ *connector.Template, s connector.Settings) { s["base_dn"] = "OU=Computers,DC=corp,DC=example,DC=com" }, connector.ProblemNoEntries},
+		{"no entries", ldaptest.Options{}, func(_ *connector.Template, s connector.Settings) {
+			s["base_dn"] = "OU=Computers,DC=corp,DC=example,DC=com"
+		}, connector.ProblemNoEntries},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
