@@ -45,3 +45,17 @@ func Certificate(t testing.TB) (*tls.Config, []byte) {
 	cfg := &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{leafDER}, PrivateKey: key}}, MinVersion: tls.VersionTLS12}
 	return cfg, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})
 }
+
+// CertificatePEM is Certificate for servers configured with files (slapd):
+// the server certificate, its private key and the CA, in PEM.
+func CertificatePEM(t testing.TB) (certPEM, keyPEM, caPEM []byte) {
+	t.Helper()
+	cfg, caPEM := Certificate(t)
+	c := cfg.Certificates[0]
+	der, err := x509.MarshalPKCS8PrivateKey(c.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Certificate[0]}),
+		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), caPEM
+}
