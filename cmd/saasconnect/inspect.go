@@ -30,12 +30,19 @@ func cmdVendors(_ context.Context, e env, args []string) error {
 		if last == "" {
 			last = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Slug, t.Name, t.Support, authLabel(t), t.Pagination.Type, last)
+		pagination := string(t.Pagination.Type)
+		if t.Source == connector.SourceLDAP {
+			pagination = "ldap paged results"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Slug, t.Name, t.Support, authLabel(t), pagination, last)
 	}
 	return tw.Flush()
 }
 
 func authLabel(t connector.Template) string {
+	if t.Source == connector.SourceLDAP {
+		return "ldap simple bind"
+	}
 	a := t.Auth
 	switch a.Method {
 	case connector.AuthAPIKey:
