@@ -33,6 +33,17 @@ const (
 	// record: "dn" holds its DN and every attribute its values, a string
 	// when single-valued, an array when multi-valued, so response.fields,
 	// filters and activity read them as they read JSON records.
+	//
+	// Options apply as for HTTP where they mean something: WithRetry (a
+	// dropped connection, busy and unavailable are retried; invalid
+	// credentials never), WithTimeout (each dial, bind and page),
+	// WithLogger, WithClock, WithProgress, WithRawRecords (each entry's
+	// record as JSON). WithHTTPClient, WithPrefetch and WithMaxBodyBytes
+	// do not apply: pages follow each other by cookie. Report.Requests
+	// counts search round trips (binds are not counted). The manager
+	// attribute stays a DN: the manager's own record carries it as "dn",
+	// so a consumer joins the two; the connector does not look it up
+	// (that would cost a search per page or a directory-sized map).
 	SourceLDAP = "ldap"
 )
 
