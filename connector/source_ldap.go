@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/saasconnect/saasconnect/activity"
+	"github.com/saasconnect/saasconnect/auth"
 	"github.com/saasconnect/saasconnect/filter"
 	"github.com/saasconnect/saasconnect/ldapdir"
 	"github.com/saasconnect/saasconnect/mapping"
@@ -150,7 +151,7 @@ func (c *Connector) compileLDAP(r resolved) error {
 	}
 	c.ldap = &ldapdir.Search{
 		Config:   cfg,
-		Password: password,
+		Password: auth.Secret(password),
 		TLS:      tc,
 		Retry:    ldapdir.Retry{MaxAttempts: o.retry.MaxAttempts, MinWait: o.retry.MinWait, MaxWait: o.retry.MaxWait},
 		Timeout:  o.timeout,

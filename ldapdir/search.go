@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
+	"github.com/saasconnect/saasconnect/auth"
 	"github.com/saasconnect/saasconnect/internal/transport"
 )
 
@@ -29,8 +30,8 @@ type Search struct {
 	// Config is the ldap block with its placeholders filled (Config.Expand).
 	Config Config
 	// Password is the bind password (empty with an empty BindDN binds
-	// anonymously). It never appears in errors or logs.
-	Password string
+	// anonymously). It never appears in errors, logs or %v output.
+	Password auth.Secret
 	// TLS is the TLS configuration for ldaps:// and StartTLS; nil trusts
 	// the system roots. ServerName is set from the URL's host.
 	TLS *tls.Config
@@ -392,7 +393,7 @@ func (w *walk) connect(ctx context.Context) (*conn, error) {
 	if s.Config.BindDN == "" && s.Password == "" {
 		err = lc.UnauthenticatedBind("")
 	} else {
-		_, err = lc.SimpleBind(&ldap.SimpleBindRequest{Username: s.Config.BindDN, Password: s.Password})
+		_, err = lc.SimpleBind(&ldap.SimpleBindRequest{Username: s.Config.BindDN, Password: s.Password.Reveal()})
 	}
 	if err != nil {
 		c.close()
@@ -415,7 +416,7 @@ func (w *walk) fail(op Op, err error) *Error {
 			e.Err = le.Err
 		}
 	}
-	if pw := w.s.Password; pw != "" && strings.Contains(e.Diagnostic, pw) {
+	if pw := w.s.Password.Reveal(); pw != "" && strings.Contains(e.Diagnostic, pw) {
 		e.Diagnostic = strings.ReplaceAll(e.Diagnostic, pw, "[REDACTED]")
 	}
 	return e

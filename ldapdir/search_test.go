@@ -2,6 +2,7 @@ package ldapdir_test
 
 import (
 	"context"
+	"fmt"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -200,7 +201,7 @@ func TestInvalidCredentialsAreNotRetried(t *testing.T) {
 		if srv.Binds() != 1 || st.Snapshot().Retries != 0 || srv.Searches() != 0 {
 			t.Errorf("%d binds, %d retries, %d searches; want 1, 0, 0", srv.Binds(), st.Snapshot().Retries, srv.Searches())
 		}
-		if strings.Contains(err.Error(), s.Password) {
+		if strings.Contains(err.Error(), s.Password.Reveal()) {
 			t.Errorf("error %q holds the password", err)
 		}
 		if !strings.Contains(err.Error(), "Invalid Credentials") {
@@ -302,6 +303,16 @@ func TestTLS(t *testing.T) {
 			t.Errorf("%s: %d records, error %v", tc.name, len(recs), err)
 		case tc.wantErr != "" && (!errors.As(err, &le) || le.Op != tc.wantErr || !errors.As(err, &uae) || le.Transient()):
 			t.Errorf("%s: error %v, want an unknown-authority failure on %s, not retried", tc.name, err, tc.wantErr)
+		}
+	}
+}
+
+func TestSearchPrintsNoPassword(t *testing.T) {
+	t.Parallel()
+	s := &ldapdir.Search{Config: ldapdir.Config{URL: "ldaps://dc1", BindDN: bindDN}, Password: password}
+	for _, out := range []string{fmt.Sprintf("%v", s), fmt.Sprintf("%+v", *s), fmt.Sprintf("%#v", s)} {
+		if strings.Contains(out, password) {
+			t.Errorf("printed search holds the password: %s", out)
 		}
 	}
 }
