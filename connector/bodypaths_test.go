@@ -89,6 +89,7 @@ var notPagePaths = map[string]string{
 	"auth.method": "", "auth.token_type": "", "auth.header": "", "auth.query_param": "", "auth.grant_type": "",
 	"auth.token_url": "", "auth.scope": "", "auth.client_auth": "", "auth.login_url": "", "auth.login_method": "",
 	"auth.login_format": "", "auth.expires_in": "",
+	"source": "a name (the ldap block holds attribute names, not body paths)",
 }
 
 // TestBodyPathsCoverTemplate fails when a template key that may hold a path

@@ -43,6 +43,7 @@ func (t Template) Clone() Template {
 		t.Filters = fs
 	}
 	t.RetryOn = slices.Clone(t.RetryOn)
+	t.LDAP = t.LDAP.Clone()
 	return t
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/saasconnect/saasconnect/filter"
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
 	"github.com/saasconnect/saasconnect/internal/transport"
+	"github.com/saasconnect/saasconnect/ldapdir"
 	"github.com/saasconnect/saasconnect/mapping"
 	"github.com/saasconnect/saasconnect/paginate"
 	"golang.org/x/time/rate"
@@ -45,6 +46,7 @@ type Connector struct {
 	application string
 	retryOn     []int
 	policy      transport.Policy
+	ldap        *ldapdir.Search // an ldap source's search (source_ldap.go); nil for http
 }
 
 // New validates t, resolves the settings s against t.Settings() (every
@@ -96,6 +98,9 @@ func (c *Connector) compile(r resolved) error {
 		params = append(params, t.Auth.QueryParam)
 	}
 	c.redact = transport.NewRedactor(params, r.secrets...)
+	if t.isLDAP() {
+		return c.compileLDAP(r)
+	}
 	var err error
 	if c.first, err = compileRequest(l.request, r.values); err != nil {
 		return err

@@ -67,6 +67,9 @@ func (e *TestError) Unwrap() error { return e.Err }
 // `seats` key; top-level keys are …") and records that cannot be mapped
 // (naming the missing field of the first record). No user is returned.
 func (c *Connector) Test(ctx context.Context) error {
+	if c.ldap != nil {
+		return c.testLDAP(ctx)
+	}
 	var st walkState
 	ctx, cancel := context.WithCancel(transport.WithStats(ctx, &st.stats))
 	defer cancel()

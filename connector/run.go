@@ -170,7 +170,7 @@ func (c *Connector) Run(ctx context.Context, each func(saasconnect.User) error) 
 // error, or nil.
 func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconnect.User) bool) error {
 	ctx = transport.WithStats(ctx, &st.stats)
-	for resp, err := range c.walker.Walk(ctx, c.first) {
+	for resp, err := range c.pageSource(ctx) {
 		if err != nil {
 			return c.wrap(err)
 		}

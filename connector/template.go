@@ -12,6 +12,7 @@ import (
 
 	"github.com/saasconnect/saasconnect/auth"
 	"github.com/saasconnect/saasconnect/filter"
+	"github.com/saasconnect/saasconnect/ldapdir"
 	"github.com/saasconnect/saasconnect/paginate"
 )
 
@@ -60,6 +61,12 @@ type Template struct {
 	// RetryOn lists extra statuses (400-599) that mean "throttled, retry",
 	// on top of 429, 502, 503 and 504.
 	RetryOn []int `json:"retry_on,omitempty"`
+
+	// Source is "http" (the default: request and pagination) or "ldap"
+	// (the LDAP block). Extension.
+	Source string `json:"source,omitempty"`
+	// LDAP is the directory search of an "ldap" source. Extension.
+	LDAP *ldapdir.Config `json:"ldap,omitempty"`
 }
 
 // AuthMethod names how requests get credentials (auth.method).

@@ -39,9 +39,14 @@ func (t Template) Validate() error {
 	v.general()
 	v.settings()
 	v.auth()
-	v.request()
+	ldap := v.source() // an ldap source has no request or pagination (source_ldap.go)
+	if !ldap {
+		v.request()
+	}
 	v.placeholders()
-	v.pagination()
+	if !ldap {
+		v.pagination()
+	}
 	v.response()
 	v.filters()
 	v.activity()

@@ -37,6 +37,13 @@
 //     contain.
 //   - exists, not_exists: the field is present and not null (absent or
 //     null). They take no value.
+//   - bits_any, bits_all, bits_none: the field is an integer (a number, or
+//     a string of decimal digits as LDAP directories send them) with any,
+//     all or none of value's bits set; value is a positive integer or a
+//     string in decimal or 0x hex ("0x2"). An absent or non-integer field
+//     matches none of the three. Active Directory's userAccountControl:
+//     {"field": "userAccountControl", "operator": "bits_none", "value":
+//     "0x2"} keeps enabled accounts.
 //
 // A path with wildcards or filters ($.emails[*].type) yields every match:
 // equal, in and contains hold when any match satisfies them, and
@@ -51,6 +58,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/saasconnect/saasconnect/internal/bitflag"
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
 )
 
@@ -66,17 +74,20 @@ const (
 	Contains  Operator = "contains"
 	Exists    Operator = "exists"
 	NotExists Operator = "not_exists"
+	BitsAny   Operator = "bits_any"
+	BitsAll   Operator = "bits_all"
+	BitsNone  Operator = "bits_none"
 )
 
 // Operators lists every valid Operator.
 func Operators() []Operator {
-	return []Operator{Equal, NotEqual, In, NotIn, Contains, Exists, NotExists}
+	return []Operator{Equal, NotEqual, In, NotIn, Contains, Exists, NotExists, BitsAny, BitsAll, BitsNone}
 }
 
 // Valid reports whether op is one of Operators.
 func (op Operator) Valid() bool {
 	switch op {
-	case Equal, NotEqual, In, NotIn, Contains, Exists, NotExists:
+	case Equal, NotEqual, In, NotIn, Contains, Exists, NotExists, BitsAny, BitsAll, BitsNone:
 		return true
 	}
 	return false
@@ -164,7 +175,7 @@ func compile(i int, c Condition) (*condition, []error) {
 	}
 	if !c.Operator.Valid() {
 		errs = append(errs, &ConditionError{Index: i, Key: "operator",
-			Err: fmt.Errorf("%w %q (want one of equal, not_equal, in, not_in, contains, exists, not_exists)", ErrUnknownOperator, string(c.Operator))})
+			Err: fmt.Errorf("%w %q (want one of equal, not_equal, in, not_in, contains, exists, not_exists, bits_any, bits_all, bits_none)", ErrUnknownOperator, string(c.Operator))})
 		return nil, errs
 	}
 	value, err := checkValue(c.Operator, c.Value)
@@ -175,6 +186,9 @@ func compile(i int, c Condition) (*condition, []error) {
 		return nil, errs
 	}
 	cc.value, cc.list = value, listOf(value)
+	if m, isMask := value.(int64); isMask && bitOperator(c.Operator) {
+		cc.mask = m
+	}
 	if c.Operator == Contains {
 		cc.text = text(value)
 	}
@@ -200,6 +214,8 @@ func checkValue(op Operator, v any) (any, error) {
 			}
 		}
 		return list, nil
+	case BitsAny, BitsAll, BitsNone:
+		return maskValue(op, v)
 	case Contains:
 		if v == nil || !scalar(v) {
 			return nil, fmt.Errorf("contains needs a string, number or boolean value (got %s)", describe(v))
@@ -285,6 +301,7 @@ type condition struct {
 	value any
 	list  []any  // in, not_in
 	text  string // contains
+	mask  int64  // bits_any, bits_all, bits_none
 }
 
 func (c *condition) Match(rec any) bool {
@@ -304,6 +321,8 @@ func (c *condition) Match(rec any) bool {
 		return c.any(v, ok, c.in)
 	case Contains:
 		return ok && c.any(v, ok, c.contains)
+	case BitsAny, BitsAll, BitsNone:
+		return ok && c.any(v, ok, c.bits)
 	}
 	return false
 }
@@ -417,4 +436,31 @@ func nonNil(ps []Predicate) []Predicate {
 		}
 	}
 	return out
+}
+
+func bitOperator(op Operator) bool { return op == BitsAny || op == BitsAll || op == BitsNone }
+
+// maskValue checks a bit operator's value and returns the mask as int64.
+func maskValue(op Operator, v any) (any, error) {
+	var m int64
+	var err error
+	switch x := v.(type) {
+	case string:
+		m, err = bitflag.ParseMask(x)
+	default:
+		n, isInt := bitflag.Int(v)
+		if !isInt || n <= 0 {
+			return nil, fmt.Errorf("%s needs a positive integer mask, decimal or a \"0x\" hex string (got %s)", op, describe(v))
+		}
+		m = n
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	return m, nil
+}
+
+func (c *condition) bits(v any, ok bool) bool {
+	n, isInt := bitflag.Int(v)
+	return ok && isInt && bitflag.Test(c.op).Match(n, c.mask)
 }

@@ -279,3 +279,56 @@ func BenchmarkMatch(b *testing.B) {
 		}
 	}
 }
+
+func TestBitOperators(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		op    Operator
+		value any
+		rec   string
+		want  bool
+	}{
+		{BitsAny, "0x2", `{"uac":"514"}`, true},
+		{BitsAny, "0x2", `{"uac":"512"}`, false},
+		{BitsAny, 18, `{"uac":"528"}`, true}, // 0x10 lockout
+		{BitsAll, "0x202", `{"uac":"514"}`, true},
+		{BitsAll, "0x212", `{"uac":"514"}`, false},
+		{BitsNone, "0x2", `{"uac":"512"}`, true},
+		{BitsNone, "0x2", `{"uac":514}`, false},
+		{BitsNone, "2", `{"uac":"66048"}`, true},
+		{BitsNone, "0x2", `{}`, false},
+		{BitsAny, "0x2", `{"uac":"enabled"}`, false},
+		{BitsNone, "0x2", `{"uac":null}`, false},
+		{BitsAny, json.Number("2"), `{"uac":2.0}`, true},
+		{BitsAny, "0x2", `{"uacs":["512","514"]}`, false}, // a list is not an integer
+	}
+	for _, tc := range tests {
+		field := "uac"
+		if strings.Contains(tc.rec, "uacs") {
+			field = "uacs"
+		}
+		p, err := Compile(Condition{Field: field, Operator: tc.op, Value: tc.value})
+		if err != nil {
+			t.Fatalf("%s %v: %v", tc.op, tc.value, err)
+		}
+		if got := p.Match(decode(t, tc.rec)); got != tc.want {
+			t.Errorf("%s %v on %s = %v, want %v", tc.op, tc.value, tc.rec, got, tc.want)
+		}
+	}
+	// A general path holds when any match has the bits.
+	p := MustCompile(Condition{Field: "$.uacs[*]", Operator: BitsAny, Value: "0x2"})
+	if !p.Match(decode(t, `{"uacs":["512","514"]}`)) {
+		t.Error("bits_any over a wildcard path: no match")
+	}
+}
+
+func TestBitOperatorValues(t *testing.T) {
+	t.Parallel()
+	for _, v := range []any{nil, "", "0", "-2", "0xZ", 1.5, true, []any{"2"}, json.Number("0")} {
+		_, err := Compile(Condition{Field: "uac", Operator: BitsAll, Value: v})
+		var ce *ConditionError
+		if !errors.As(err, &ce) || ce.Key != "value" {
+			t.Errorf("bits_all with value %#v: error %v, want a ConditionError on value", v, err)
+		}
+	}
+}

@@ -70,13 +70,19 @@ type Spec struct {
 	// StatusValues maps vendor status values to Status names
 	// ({"ACTIVE": "active", "true": "active"}). JSON booleans match the keys
 	// "true" and "false", numbers their literal. Keys match exactly, then
-	// case-insensitively. Values not listed map to StatusUnknown. Without
+	// case-insensitively, then as bit rules: a key "bits_any:<mask>",
+	// "bits_all:<mask>" or "bits_none:<mask>" (mask decimal or 0x hex)
+	// matches an integer value (or a string of one) with any, all or none
+	// of the mask's bits set; the first matching rule in key order wins
+	// (Active Directory's userAccountControl: {"bits_any:0x2": "inactive",
+	// "bits_none:0x2": "active"}). Values not listed map to StatusUnknown. Without
 	// StatusValues, a vendor value equal to a Status name (any case) maps to
 	// it and any other to StatusUnknown.
 	StatusValues map[string]string `json:"status_values,omitempty"`
 	// TimeFormat is the format of the last-activity value: a Go layout,
-	// TimeUnix ("unix") or TimeUnixMilli ("unix_ms"). "" detects it (see
-	// ParseTime).
+	// TimeUnix ("unix"), TimeUnixMilli ("unix_ms"), TimeFileTime
+	// ("filetime") or TimeGeneralized ("generalized_time"). "" detects it
+	// (see ParseTime).
 	TimeFormat string `json:"time_format,omitempty"`
 	// LastActivityField is the path of the last-activity timestamp; ""
 	// means the vendor reports none.
@@ -171,6 +177,7 @@ type Mapper struct {
 	emailPath    string
 	status       map[string]saasconnect.Status
 	statusKeys   []statusKey // sorted, for the case-insensitive match
+	statusBits   []bitRule   // bits_any/bits_all/bits_none keys, in key order
 	statusGiven  bool
 	timeFormat   string
 	lastActivity *jsonpath.Path
@@ -265,6 +272,15 @@ func Compile(s Spec) (*Mapper, error) {
 			st, err := saasconnect.ParseStatus(s.StatusValues[k])
 			if err != nil {
 				errs = append(errs, &FieldError{Field: "status_values[" + strconv.Quote(k) + "]", Offset: -1, Err: err})
+				continue
+			}
+			if r, isRule, err := parseBitRule(k); isRule {
+				if err != nil {
+					errs = append(errs, &FieldError{Field: "status_values[" + strconv.Quote(k) + "]", Offset: -1, Err: err})
+					continue
+				}
+				r.status = st
+				m.statusBits = append(m.statusBits, r)
 				continue
 			}
 			m.status[k] = st
@@ -554,6 +570,15 @@ func (m *Mapper) mapStatus(v any) saasconnect.Status {
 	for _, sk := range m.statusKeys {
 		if strings.EqualFold(sk.key, key) {
 			return sk.status
+		}
+	}
+	if len(m.statusBits) > 0 {
+		if n, err := strconv.ParseInt(key, 10, 64); err == nil {
+			for _, r := range m.statusBits {
+				if r.match(n) {
+					return r.status
+				}
+			}
 		}
 	}
 	return saasconnect.StatusUnknown

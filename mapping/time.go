@@ -41,7 +41,14 @@ var ErrTime = errors.New("mapping: unrecognised time value")
 //     1e17 microseconds, else nanoseconds;
 //   - Microsoft JSON dates "/Date(1600000000000)/" (milliseconds, optional
 //     "+0100" suffix, ignored as the number is UTC already);
-//   - RFC 1123 and RFC 850 dates as used in HTTP.
+//   - RFC 1123 and RFC 850 dates as used in HTTP;
+//   - LDAP GeneralizedTime with its zone ("20240115103000.0Z",
+//     "20240115103000+0100"); without a zone the digits are an epoch.
+//
+// A Windows FILETIME is not detected (its magnitude overlaps epoch
+// nanoseconds): name it with layout TimeFileTime, which also reads 0 and
+// 9223372036854775807 as never. Layout TimeGeneralized reads
+// GeneralizedTime with or without its zone.
 //
 // layout TimeUnix or TimeUnixMilli reads epoch seconds or milliseconds;
 // any other layout is a Go time layout applied to a string value (a zone-less
@@ -50,6 +57,9 @@ var ErrTime = errors.New("mapping: unrecognised time value")
 // ParseTime is safe for concurrent use and does not allocate for the common
 // formats.
 func ParseTime(v any, layout string) (t time.Time, never bool, err error) {
+	if t, never, ok, err := parseLDAPTime(v, layout); ok {
+		return t, never, err
+	}
 	switch x := v.(type) {
 	case nil:
 		return time.Time{}, true, nil
@@ -102,6 +112,9 @@ func parseTimeString(s, layout string) (time.Time, bool, error) {
 	}
 	if isNumeric(s) {
 		return parseEpochString(s, "", s)
+	}
+	if t, ok := parseGeneralized(s, true); ok {
+		return t, false, nil
 	}
 	if strings.HasPrefix(s, "/Date(") && strings.HasSuffix(s, ")/") {
 		body := s[len("/Date(") : len(s)-2]
@@ -344,7 +357,7 @@ func daysIn(m time.Month, year int) int {
 // checkLayout validates a Spec.TimeFormat.
 func checkLayout(layout string) error {
 	switch layout {
-	case "", TimeUnix, TimeUnixMilli:
+	case "", TimeUnix, TimeUnixMilli, TimeFileTime, TimeGeneralized:
 		return nil
 	}
 	ref := time.Date(2017, 11, 28, 21, 13, 47, 0, time.UTC) // unlike the layout reference

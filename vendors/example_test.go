@@ -45,6 +45,7 @@ func ExampleList() {
 		fmt.Printf("%-18s %-8s %s\n", t.Slug, t.Support, t.Name)
 	}
 	// Output:
+	// active-directory   full     Active Directory
 	// adobe-workfront    full     Adobe Workfront
 	// apptio             partial  Apptio
 	// autodesk           full     Autodesk Construction Cloud / BIM 360
@@ -58,6 +59,7 @@ func ExampleList() {
 	// microsoft-entra    full     Microsoft Entra ID
 	// namely             full     Namely
 	// okta               full     Okta
+	// openldap           full     OpenLDAP (inetOrgPerson)
 	// oracle-fusion      full     Oracle Fusion Cloud
 	// practitest         full     PractiTest
 	// smartsheet         full     Smartsheet

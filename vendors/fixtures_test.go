@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/saasconnect/saasconnect"
+	"github.com/saasconnect/saasconnect/connector"
 	"github.com/saasconnect/saasconnect/connector/connectortest"
 	"github.com/saasconnect/saasconnect/internal/txtar"
 )
@@ -20,6 +21,10 @@ func TestFixtures(t *testing.T) {
 	for _, tmpl := range List() {
 		t.Run(tmpl.Slug, func(t *testing.T) {
 			t.Parallel()
+			if tmpl.Source == connector.SourceLDAP {
+				replayLDAP(t, tmpl) // LDIF, not HTTP exchanges
+				return
+			}
 			dir := filepath.Join("testdata", tmpl.Slug)
 			scenarios, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
 			if err != nil {
@@ -45,6 +50,10 @@ func TestFixtures(t *testing.T) {
 func TestFixtureProvenance(t *testing.T) {
 	for _, tmpl := range List() {
 		t.Run(tmpl.Slug, func(t *testing.T) {
+			if tmpl.Source == connector.SourceLDAP {
+				checkLDAPProvenance(t, tmpl)
+				return
+			}
 			scenarios, err := filepath.Glob(filepath.Join("testdata", tmpl.Slug, "*.txtar"))
 			if err != nil {
 				t.Fatal(err)

@@ -30,12 +30,21 @@ func cmdVendors(_ context.Context, e env, args []string) error {
 		if last == "" {
 			last = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Slug, t.Name, t.Support, authLabel(t), t.Pagination.Type, last)
+		pagination := string(t.Pagination.Type)
+		if t.Source == connector.SourceLDAP {
+			pagination = "ldap paged results"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Slug, t.Name, t.Support, authLabel(t), pagination, last)
 	}
 	return tw.Flush()
 }
 
-func authLabel(t connector.Template) string { return t.Auth.Label() }
+func authLabel(t connector.Template) string {
+	if t.Source == connector.SourceLDAP {
+		return "ldap simple bind"
+	}
+	return t.Auth.Label()
+}
 
 // cmdValidate prints every problem of a template, one per line.
 func cmdValidate(ctx context.Context, e env, args []string) error {

@@ -112,13 +112,13 @@ func TestVendors(t *testing.T) {
 	if r.code != exitOK {
 		t.Fatalf("exit = %d, stderr: %s", r.code, r.stderr)
 	}
-	for _, want := range []string{"SLUG", "okta", "microsoft-entra", "github-copilot", "full", "partial", "link_header"} {
+	for _, want := range []string{"SLUG", "okta", "microsoft-entra", "github-copilot", "full", "partial", "link_header", "active-directory", "ldap paged results"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("vendors output lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	if lines := strings.Count(r.stdout, "\n"); lines != 18 {
-		t.Errorf("vendors printed %d lines, want a header and 17 vendors", lines)
+	if lines := strings.Count(r.stdout, "\n"); lines != 20 {
+		t.Errorf("vendors printed %d lines, want a header and 19 vendors", lines)
 	}
 }
 

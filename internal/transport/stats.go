@@ -69,3 +69,7 @@ func StatsFrom(ctx context.Context) *Stats {
 	s, _ := ctx.Value(statsKey{}).(*Stats)
 	return s
 }
+
+// Requested counts one request made outside the HTTP stack (an LDAP search
+// round trip).
+func (s *Stats) Requested() { s.request() }
