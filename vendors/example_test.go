@@ -60,6 +60,7 @@ func ExampleList() {
 	// okta               full     Okta
 	// oracle-fusion      full     Oracle Fusion Cloud
 	// practitest         full     PractiTest
+	// slack              full     Slack
 	// smartsheet         full     Smartsheet
 	// webex              full     Webex
 }

@@ -20,7 +20,7 @@ var designSlugs = []string{
 	"adobe-workfront", "apptio", "autodesk", "bugsnag", "cyberark-identity",
 	"domo", "figma", "github", "github-copilot", "lucidchart",
 	"microsoft-entra", "namely", "okta", "oracle-fusion", "practitest",
-	"smartsheet", "webex",
+	"slack", "smartsheet", "webex",
 }
 
 // partialSlugs are the vendors whose templates rest on facts known only from
