@@ -54,6 +54,7 @@ func ExampleList() {
 	// figma              full     Figma
 	// github             full     GitHub
 	// github-copilot     full     GitHub Copilot
+	// hubspot            full     HubSpot
 	// lucidchart         partial  Lucidchart
 	// microsoft-entra    full     Microsoft Entra ID
 	// namely             full     Namely
