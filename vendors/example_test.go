@@ -55,6 +55,7 @@ func ExampleList() {
 	// github             full     GitHub
 	// github-copilot     full     GitHub Copilot
 	// hubspot            full     HubSpot
+	// jira-cloud         full     Jira Cloud
 	// lucidchart         partial  Lucidchart
 	// microsoft-entra    full     Microsoft Entra ID
 	// namely             full     Namely

@@ -18,7 +18,7 @@ import (
 // designSlugs is the list of prebuilt vendors the package must ship, sorted.
 var designSlugs = []string{
 	"adobe-workfront", "apptio", "autodesk", "bugsnag", "cyberark-identity",
-	"domo", "figma", "github", "github-copilot", "hubspot", "lucidchart",
+	"domo", "figma", "github", "github-copilot", "hubspot", "jira-cloud", "lucidchart",
 	"microsoft-entra", "namely", "okta", "oracle-fusion", "practitest",
 	"slack", "smartsheet", "webex",
 }
