@@ -55,6 +55,8 @@ func ExampleList() {
 	// figma              full     Figma
 	// github             full     GitHub
 	// github-copilot     full     GitHub Copilot
+	// hubspot            full     HubSpot
+	// jira-cloud         full     Jira Cloud
 	// lucidchart         partial  Lucidchart
 	// microsoft-entra    full     Microsoft Entra ID
 	// namely             full     Namely
@@ -62,6 +64,7 @@ func ExampleList() {
 	// openldap           full     OpenLDAP (inetOrgPerson)
 	// oracle-fusion      full     Oracle Fusion Cloud
 	// practitest         full     PractiTest
+	// slack              full     Slack
 	// smartsheet         full     Smartsheet
 	// webex              full     Webex
 }

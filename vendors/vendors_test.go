@@ -19,11 +19,11 @@ import (
 var designSlugs = []string{
 	"active-directory", // a directory (LDAP) source
 	"adobe-workfront", "apptio", "autodesk", "bugsnag", "cyberark-identity",
-	"domo", "figma", "github", "github-copilot", "lucidchart",
+	"domo", "figma", "github", "github-copilot", "hubspot", "jira-cloud", "lucidchart",
 	"microsoft-entra", "namely", "okta",
 	"openldap", // a directory (LDAP) source
 	"oracle-fusion", "practitest",
-	"smartsheet", "webex",
+	"slack", "smartsheet", "webex",
 }
 
 // partialSlugs are the vendors whose templates rest on facts known only from
