@@ -54,7 +54,7 @@
 //
 // A connector template's auth block is a [Spec]: a method name and the keys
 // that method uses, as JSON. [Methods] is the table of methods (none,
-// api_key, basic, oauth2, session); each row ([MethodInfo]) lists every key
+// api_key, basic, oauth2, session, jwt_bearer); each row ([MethodInfo]) lists every key
 // its method uses ([Key]: JSON name, [KeyKind], required, allowed values),
 // the settings it implies ([Setting]), its rules across keys, its
 // constructor and its label. [Spec.Validate], [Spec.Settings], [Spec.Build]

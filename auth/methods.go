@@ -18,6 +18,7 @@ var methods = []MethodInfo{
 	basicMethod,
 	oauth2Method,
 	sessionMethod,
+	jwtBearerMethod,
 }
 
 // MethodInfo is one row of the auth method table: everything the rest of
@@ -98,7 +99,7 @@ type Setting struct {
 }
 
 // Methods returns the auth method table, in order (none, api_key, basic,
-// oauth2, session). The slice is a copy; the rows' slices are shared and
+// oauth2, session, jwt_bearer). The slice is a copy; the rows' slices are shared and
 // must not be modified. It is safe for concurrent use.
 func Methods() []MethodInfo { return slices.Clone(methods) }
 

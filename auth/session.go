@@ -3,6 +3,7 @@ package auth
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -84,6 +85,11 @@ type SessionConfig struct {
 	// passes logs in again. Zero means until a request is rejected with 401
 	// (see [Transport]) or [Session.Invalidate] is called.
 	ExpiresIn time.Duration
+	// BasicUser and BasicPassword, when BasicUser is set, are sent as HTTP
+	// Basic credentials on the login request (vendors that log in with
+	// Basic and hand back a session token).
+	BasicUser     string
+	BasicPassword Secret
 }
 
 // placeholder matches {name} in login body strings.
@@ -211,6 +217,10 @@ func (c SessionConfig) compile() (*Session, error) {
 	for _, v := range c.Values {
 		secrets = append(secrets, v.Reveal())
 	}
+	if c.BasicUser != "" {
+		secrets = append(secrets, c.BasicPassword.Reveal(),
+			base64.StdEncoding.EncodeToString([]byte(c.BasicUser+":"+c.BasicPassword.Reveal())))
+	}
 	s.secret = newScrubber(secrets...)
 	s.cfg.Body, s.cfg.Values = nil, nil
 	return s, nil
@@ -311,6 +321,9 @@ func (s *Session) login(ctx context.Context) (string, time.Time, error) {
 		req.Header.Set("Content-Type", s.ctype)
 	}
 	req.Header.Set("Accept", "application/json")
+	if s.cfg.BasicUser != "" {
+		req.SetBasicAuth(s.cfg.BasicUser, s.cfg.BasicPassword.Reveal())
+	}
 	resp, err := s.client.Do(req)
 	if err != nil {
 		return fail(0, nil, err)

@@ -24,8 +24,9 @@ func ExampleMethods() {
 	// none:
 	// api_key: token_type header query_param
 	// basic:
-	// oauth2: grant_type* token_url* scope client_auth* header token_type
-	// session: login_url* token_path* login_format login_method login_body expires_in header token_type
+	// oauth2: grant_type* token_url* scope client_auth* token_params key_id token_response_settings header token_type
+	// session: login_url* token_path* login_format login_method login_body login_auth expires_in header token_type
+	// jwt_bearer: key_format* token_url scope subject issuer audience key_id token_response_settings header token_type
 }
 
 // ExampleSpec_Validate shows errors keyed by the auth block's JSON names.
@@ -33,7 +34,7 @@ func ExampleSpec_Validate() {
 	spec := auth.Spec{Method: auth.MethodOAuth2, GrantType: "implicit", TokenURL: "{base_url}/oauth/token", ClientAuth: "header"}
 	fmt.Println(spec.Validate())
 	// Output:
-	// grant_type: unknown grant type "implicit" (want client_credentials, password or refresh_token)
+	// grant_type: grant type "implicit" needs a user in the loop (want client_credentials, password, refresh_token or a vendor's grant without a user)
 }
 
 // ExampleSpec_Build builds an API key authenticator from a spec and its
