@@ -45,6 +45,9 @@ type Connector struct {
 	application string
 	retryOn     []int
 	policy      transport.Policy
+	// tokenSettings is set when the auth method fills settings from the
+	// token response (token_settings.go).
+	tokenSettings *tokenSettings
 }
 
 // New validates t, resolves the settings s against t.Settings() (every
@@ -203,18 +206,23 @@ func (c *Connector) compileHTTP(vals map[string]string) error {
 	if err != nil {
 		return err
 	}
-	origin := transport.Origin(c.first.URL)
-	c.client = &http.Client{
-		Transport: stack(&auth.Transport{Auth: authn, Base: &transport.Observe{Base: baseRT, Origin: origin, Logger: o.logger, Redactor: c.redact}}),
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 10 {
-				return errors.New("stopped after 10 redirects")
-			}
-			if transport.Origin(req.URL) != origin {
-				return fmt.Errorf("refusing redirect to another origin: %s", c.redact.URL(req.URL))
-			}
-			return nil
-		},
+	newClient := func(origin string) *http.Client {
+		return &http.Client{
+			Transport: stack(&auth.Transport{Auth: authn, Base: &transport.Observe{Base: baseRT, Origin: origin, Logger: o.logger, Redactor: c.redact}}),
+			CheckRedirect: func(req *http.Request, via []*http.Request) error {
+				if len(via) >= 10 {
+					return errors.New("stopped after 10 redirects")
+				}
+				if transport.Origin(req.URL) != origin {
+					return fmt.Errorf("refusing redirect to another origin: %s", c.redact.URL(req.URL))
+				}
+				return nil
+			},
+		}
+	}
+	c.client = newClient(transport.Origin(c.first.URL))
+	if src, ok := authn.(auth.TokenSettingser); ok && len(c.tmpl.Auth.TokenResponseSettings) > 0 {
+		c.tokenSettings = &tokenSettings{src: src, request: c.tmpl.users().request, vals: vals, newClient: newClient, clients: map[string]*http.Client{}}
 	}
 	return nil
 }

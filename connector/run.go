@@ -168,7 +168,11 @@ func (c *Connector) Run(ctx context.Context, each func(saasconnect.User) error) 
 // error, or nil.
 func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconnect.User) bool) error {
 	ctx = transport.WithStats(ctx, &st.stats)
-	for resp, err := range c.walker.Walk(ctx, c.first) {
+	first, err := c.start(ctx)
+	if err != nil {
+		return c.wrap(err)
+	}
+	for resp, err := range c.walker.Walk(ctx, first) {
 		if err != nil {
 			return c.wrap(err)
 		}
@@ -249,7 +253,7 @@ func (c *Connector) fetchWith(ctx context.Context, req *http.Request, pages *pag
 
 // fetchOnce sends one page request and decodes its body.
 func (c *Connector) fetchOnce(ctx context.Context, req *http.Request, pages *pageDecoder) (paginate.Response, error) {
-	resp, err := c.client.Do(req)
+	resp, err := c.clientFor(req.URL).Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
