@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -611,4 +612,36 @@ func TestSessionLoginBasic(t *testing.T) {
 		t.Fatal("login succeeded on a 401")
 	}
 	assertNoSecret(t, err, "pa55-word", "c3ZjOnBhNTUtd29yZA==")
+}
+
+// TestJWTBearerSecretsStaySecret: an endpoint that echoes the signed
+// assertion in its error never gets it into the error, nor the key.
+func TestJWTBearerSecretsStaySecret(t *testing.T) {
+	key, _ := rsaPEM(t, false)
+	srv := newRecordingTokenServer(t, nil)
+	srv.status = http.StatusBadRequest
+	srv.body = func(f url.Values) string {
+		b, _ := json.Marshal(map[string]string{"error": "invalid_grant", "error_description": "bad assertion " + f.Get("assertion")})
+		return string(b)
+	}
+	a, err := Spec{Method: MethodJWTBearer, KeyFormat: "pem", TokenURL: srv.URL, Issuer: "iss"}.
+		Build(settingsEnv(map[string]string{"private_key": key}, srv.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.(*OAuth2).Token(t.Context())
+	if err == nil {
+		t.Fatal("Token succeeded on a 400")
+	}
+	form, _ := srv.last(t)
+	if form.Get("assertion") == "" {
+		t.Fatal("no assertion sent")
+	}
+	assertNoSecret(t, err, form.Get("assertion"), key)
+	if !strings.Contains(err.Error(), "bad assertion [REDACTED]") {
+		t.Errorf("error %q does not show the scrubbed assertion", err)
+	}
+	if !errors.Is(err, ErrInvalidCredentials) {
+		t.Errorf("invalid_grant error does not match ErrInvalidCredentials: %v", err)
+	}
 }

@@ -3,8 +3,10 @@ package auth
 import (
 	"context"
 	"crypto/rsa"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"regexp"
 	"slices"
 	"time"
 
@@ -13,6 +15,9 @@ import (
 
 	"github.com/saasconnect/saasconnect/internal/transport"
 )
+
+// jwtShape matches a compact JWS (three base64url segments).
+var jwtShape = regexp.MustCompile(`[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)
 
 // JWTBearerConfig configures the JWT bearer grant (RFC 7523 section 2.1):
 // the client signs an assertion "issuer acts as subject for audience" with
@@ -114,7 +119,26 @@ func NewJWTBearer(cfg JWTBearerConfig, client *http.Client) (*OAuth2, error) {
 	// A fresh token source per request: x/oauth2/jwt signs a new assertion
 	// (iat now, exp in an hour) each time and reads the client from ctx.
 	o.fetchToken = func(ctx context.Context) (*oauth2.Token, error) {
-		return jc.TokenSource(ctx).Token()
+		tok, err := jc.TokenSource(ctx).Token()
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) {
+			if re.ErrorCode == "" {
+				// x/oauth2/jwt does not parse the RFC 6749 error body.
+				var e struct {
+					Code string `json:"error"`
+					Desc string `json:"error_description"`
+				}
+				if json.Unmarshal(re.Body, &e) == nil {
+					re.ErrorCode, re.ErrorDescription = e.Code, e.Desc
+				}
+			}
+			// The signed assertion is a credential for its lifetime, and
+			// x/oauth2/jwt does not show it: scrub anything JWT-shaped
+			// that the endpoint echoes.
+			re.Body = jwtShape.ReplaceAll(re.Body, []byte(redacted))
+			re.ErrorDescription = jwtShape.ReplaceAllString(re.ErrorDescription, redacted)
+		}
+		return tok, err
 	}
 	o.cache.fetch = o.fetch
 	return o, nil

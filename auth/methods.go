@@ -67,8 +67,10 @@ const (
 	// KindTokenPath is a JSON path into a response body, or
 	// "header:<Name>" for a response header.
 	KindTokenPath KeyKind = "token_path"
-	// KindObject is a JSON object whose string values may hold
-	// {placeholders} naming secret settings.
+	// KindObject is a JSON object: the session login body (whose string
+	// values may hold {placeholders} naming secret settings), oauth2's
+	// token_params (strings whose {placeholders} name settings) or
+	// token_response_settings (setting name to token response field).
 	KindObject KeyKind = "object"
 )
 

@@ -19,7 +19,10 @@ import (
 )
 
 // Connector is a compiled Template bound to its settings: it lists one
-// vendor tenant's users. Everything is compiled once, in New.
+// vendor tenant's users. Everything is compiled once, in New, except the
+// first request of a template whose auth.token_response_settings fill
+// settings from the token response: each walk compiles it after obtaining
+// a token.
 //
 // A Connector is safe for concurrent use by multiple goroutines; each Users,
 // Run or Test call is an independent walk of the listing. Cached
