@@ -54,3 +54,19 @@ func ExampleSpec_Build() {
 	// needs api_key (secret: true)
 	// api_key (X-Figma-Token): {Key:[REDACTED] TokenType: Header:X-Figma-Token QueryParam:}
 }
+
+// ExampleSpec_Settings shows the settings a Google Workspace service
+// account template asks for: the key file's content, secret, and the admin
+// its subject names.
+func ExampleSpec_Settings() {
+	spec := auth.Spec{Method: auth.MethodJWTBearer, KeyFormat: auth.KeyFormatGoogleJSON, Subject: "{admin_email}",
+		Scope: "https://www.googleapis.com/auth/admin.directory.user.readonly"}
+	fmt.Println(spec.Validate(), spec.Label())
+	for _, s := range spec.Settings() {
+		fmt.Printf("%s (secret: %v)\n", s.Name, s.Secret)
+	}
+	// Output:
+	// <nil> jwt_bearer (google_json)
+	// service_account_key (secret: true)
+	// admin_email (secret: false)
+}
