@@ -298,3 +298,38 @@ func TestAuthGrantsValidation(t *testing.T) {
 	assert.Contains(t, err.Error(), `setting "service_account_key": not a JSON key file`)
 	assert.NotContains(t, err.Error(), "/etc/keys")
 }
+
+// TestAuthGrantsParse reads the new auth keys from template JSON as
+// docs/templates.md shows them.
+func TestAuthGrantsParse(t *testing.T) {
+	tmpl, err := ParseTemplate([]byte(`{
+  "version": 1,
+  "settings": [{"name": "base_url", "default": "https://login.salesforce.com"}, {"name": "account_id"}],
+  "auth": {"method": "oauth2", "grant_type": "account_credentials", "token_url": "https://zoom.us/oauth/token",
+    "client_auth": "header", "token_params": {"account_id": "{account_id}"},
+    "token_response_settings": {"base_url": "instance_url"}},
+  "request": {"users_url": "{base_url}/users"},
+  "response": {"records_path": "users", "fields": {"id": "id"}}
+}`))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"account_id": "{account_id}"}, tmpl.Auth.TokenParams)
+	assert.Equal(t, map[string]string{"base_url": "instance_url"}, tmpl.Auth.TokenResponseSettings)
+	require.NoError(t, tmpl.Validate())
+	g, err := ParseTemplate([]byte(`{
+  "version": 1,
+  "settings": [{"name": "admin_email"}],
+  "auth": {"method": "jwt_bearer", "key_format": "google_json", "subject": "{admin_email}",
+    "scope": "https://www.googleapis.com/auth/admin.directory.user.readonly"},
+  "request": {"users_url": "https://admin.googleapis.com/admin/directory/v1/users?customer=my_customer"},
+  "response": {"records_path": "users", "fields": {"id": "id"}}
+}`))
+	require.NoError(t, err)
+	require.NoError(t, g.Validate())
+	var names []string
+	for _, s := range g.Settings() {
+		if s.Required {
+			names = append(names, s.Name)
+		}
+	}
+	assert.Equal(t, []string{"admin_email", "service_account_key"}, names)
+}
