@@ -172,7 +172,7 @@ func (c OAuth2Config) Validate() error {
 			add("PrivateKey", err)
 		}
 	case "":
-		add("ClientAuth", errors.New(`required: "header" (HTTP Basic) or "body" (form fields)`))
+		add("ClientAuth", errors.New(`required: "header" (HTTP Basic), "body" (form fields) or "private_key_jwt" (signed client assertion)`))
 	default:
 		add("ClientAuth", fmt.Errorf("unknown value %q (want \"header\", \"body\" or \"private_key_jwt\")", string(c.ClientAuth)))
 	}
