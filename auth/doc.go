@@ -9,11 +9,20 @@
 //   - [Basic]: HTTP Basic credentials.
 //   - [OAuth2] (from [NewOAuth2]): an access token from an OAuth2 token
 //     endpoint through golang.org/x/oauth2: client credentials, resource
-//     owner password or refresh token grant, with the client credentials in
-//     the Basic header or the form body as configured (never guessed).
+//     owner password, refresh token or any vendor grant (Zoom's
+//     account_credentials) with extra form fields, the client credentials in
+//     the Basic header or the form body as configured (never guessed), or a
+//     private_key_jwt client assertion signed with
+//     github.com/golang-jwt/jwt/v5 instead of a secret.
+//   - [OAuth2] from [NewJWTBearer]: the JWT bearer grant of RFC 7523 for
+//     service accounts (Google domain-wide delegation, Salesforce), signed
+//     by golang.org/x/oauth2/jwt.
 //   - [Session] (from [NewSession]): a token from a login request (JSON or
-//     form body with {placeholders}), read from the response body or a
-//     header, sent in a named header.
+//     form body with {placeholders}, optionally HTTP Basic credentials),
+//     read from the response body or a header, sent in a named header.
+//
+// OAuth2 token responses may carry settings ([OAuth2.TokenSettings]:
+// Salesforce's instance_url), checked to be https URLs.
 //   - [AuthenticatorFunc]: anything else.
 //
 // [Transport] is the [net/http.RoundTripper] that applies an Authenticator to
@@ -58,7 +67,7 @@
 //
 // A connector template's auth block is a [Spec]: a method name and the keys
 // that method uses, as JSON. [Methods] is the table of methods (none,
-// api_key, basic, oauth2, session); each row ([MethodInfo]) lists every key
+// api_key, basic, oauth2, session, jwt_bearer); each row ([MethodInfo]) lists every key
 // its method uses ([Key]: JSON name, [KeyKind], required, allowed values),
 // the settings it implies ([Setting]), its rules across keys, its
 // constructor and its label. [Spec.Validate], [Spec.Settings], [Spec.Build]

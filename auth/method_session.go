@@ -6,6 +6,10 @@ import (
 	placeholders "github.com/saasconnect/saasconnect/internal/placeholder"
 )
 
+// LoginAuthBasic is the session login_auth that sends the username and
+// password settings as HTTP Basic credentials on the login request.
+const LoginAuthBasic = "basic"
+
 // sessionMethod gets a token from a login request.
 var sessionMethod = MethodInfo{
 	Name: MethodSession,
@@ -18,6 +22,8 @@ var sessionMethod = MethodInfo{
 		{Name: "login_method", Kind: KindString, Enum: []string{http.MethodPost, http.MethodGet, http.MethodPut}, Invalid: "unsupported method",
 			Doc: "login request method (default POST)"},
 		{Name: "login_body", Kind: KindObject, Doc: "login request body"},
+		{Name: "login_auth", Kind: KindString, Enum: []string{LoginAuthBasic}, Invalid: "unknown login authentication",
+			Doc: "basic sends the username and password settings as HTTP Basic credentials on the login request"},
 		{Name: "expires_in", Kind: KindDuration, Doc: "how long a token lives; empty = until a 401"},
 		headerKey,
 		tokenTypeKey,
@@ -25,6 +31,11 @@ var sessionMethod = MethodInfo{
 	Settings: func(s Spec) []Setting {
 		var out []Setting
 		seen := map[string]bool{}
+		if s.LoginAuth == LoginAuthBasic {
+			out = append(out, Setting{Name: "username", Description: "login user name"},
+				Setting{Name: "password", Description: "login password", Secret: true})
+			seen["username"], seen["password"] = true, true
+		}
 		for _, name := range placeholders.InValue(map[string]any(s.LoginBody)) {
 			if !seen[name] {
 				seen[name] = true
@@ -46,10 +57,17 @@ func buildSession(s Spec, env Env) (Authenticator, error) {
 		values[n] = Secret(env.Setting(n))
 	}
 	exp, _ := parseDuration(s.ExpiresIn)
-	return NewSession(SessionConfig{
+	cfg := SessionConfig{
 		LoginURL: lu, Method: s.LoginMethod, Body: s.LoginBody, Values: values,
 		Format: s.LoginFormat, TokenPath: s.TokenPath, Header: s.Header,
 		TokenType: s.TokenType, ExpiresIn: exp,
 		OnToken: env.OnToken,
-	}, env.Client)
+	}
+	if s.LoginAuth == LoginAuthBasic {
+		cfg.BasicUser, cfg.BasicPassword = env.Setting("username"), Secret(env.Setting("password"))
+		if cfg.BasicUser == "" {
+			return nil, settingError("username", errRequired)
+		}
+	}
+	return NewSession(cfg, env.Client)
 }

@@ -18,6 +18,7 @@ var methods = []MethodInfo{
 	basicMethod,
 	oauth2Method,
 	sessionMethod,
+	jwtBearerMethod,
 }
 
 // MethodInfo is one row of the auth method table: everything the rest of
@@ -66,8 +67,10 @@ const (
 	// KindTokenPath is a JSON path into a response body, or
 	// "header:<Name>" for a response header.
 	KindTokenPath KeyKind = "token_path"
-	// KindObject is a JSON object whose string values may hold
-	// {placeholders} naming secret settings.
+	// KindObject is a JSON object: the session login body (whose string
+	// values may hold {placeholders} naming secret settings), oauth2's
+	// token_params (strings whose {placeholders} name settings) or
+	// token_response_settings (setting name to token response field).
 	KindObject KeyKind = "object"
 )
 
@@ -98,7 +101,7 @@ type Setting struct {
 }
 
 // Methods returns the auth method table, in order (none, api_key, basic,
-// oauth2, session). The slice is a copy; the rows' slices are shared and
+// oauth2, session, jwt_bearer). The slice is a copy; the rows' slices are shared and
 // must not be modified. It is safe for concurrent use.
 func Methods() []MethodInfo { return slices.Clone(methods) }
 

@@ -65,7 +65,7 @@ func TestToyMethodFollowsTheRecipe(t *testing.T) {
 	if got, want := specErrorKeys(t, err), []string{"header", "token_url"}; !slices.Equal(got, want) {
 		t.Errorf("error keys = %v, want %v (%v)", got, want, err)
 	}
-	if err := (Spec{Method: "kerberos"}).Validate(); err == nil || !strings.Contains(err.Error(), "none, api_key, basic, oauth2, session or toy") {
+	if err := (Spec{Method: "kerberos"}).Validate(); err == nil || !strings.Contains(err.Error(), "none, api_key, basic, oauth2, session, jwt_bearer or toy") {
 		t.Errorf("unknown method error %v does not list the toy", err)
 	}
 }
@@ -123,11 +123,11 @@ func TestSpecValidate(t *testing.T) {
 	}{
 		{name: "zero", spec: Spec{}},
 		{name: "none with a key", spec: Spec{Header: "X"}, keys: []string{"header"}, msg: `not used by auth method "none"`},
-		{name: "unknown method", spec: Spec{Method: "kerberos"}, keys: []string{"method"}, msg: "want none, api_key, basic, oauth2 or session"},
+		{name: "unknown method", spec: Spec{Method: "kerberos"}, keys: []string{"method"}, msg: "want none, api_key, basic, oauth2, session or jwt_bearer"},
 		{name: "api_key header and query", spec: Spec{Method: MethodAPIKey, Header: "X", QueryParam: "k", TokenType: "Bearer"}, keys: []string{"query_param", "token_type"}},
 		{name: "api_key token type with a space", spec: Spec{Method: MethodAPIKey, TokenType: "Bearer x"}, keys: []string{"token_type"}, msg: "not a token type"},
 		{name: "oauth2 empty", spec: Spec{Method: MethodOAuth2}, keys: []string{"client_auth", "grant_type", "token_url"}},
-		{name: "oauth2 bad enums", spec: Spec{Method: MethodOAuth2, GrantType: "implicit", TokenURL: "{u}", ClientAuth: "auto"}, keys: []string{"client_auth", "grant_type"}, msg: `unknown grant type "implicit" (want client_credentials, password or refresh_token)`},
+		{name: "oauth2 bad enums", spec: Spec{Method: MethodOAuth2, GrantType: "implicit", TokenURL: "{u}", ClientAuth: "auto"}, keys: []string{"client_auth", "grant_type"}, msg: `grant type "implicit" needs a user in the loop`},
 		{name: "session ok", spec: Spec{Method: MethodSession, LoginURL: "{u}", TokenPath: "header:X-Session", LoginMethod: "PUT", ExpiresIn: "1h"}},
 		{name: "session bad", spec: Spec{Method: MethodSession, LoginURL: "{u}", TokenPath: "data[", LoginFormat: "xml", LoginMethod: "DELETE", ExpiresIn: "soon", Header: "a b"},
 			keys: []string{"expires_in", "header", "login_format", "login_method", "token_path"}, msg: `unsupported method "DELETE" (want POST, GET or PUT)`},

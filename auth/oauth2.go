@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto"
 	"errors"
 	"fmt"
 	"net/http"
@@ -48,6 +49,11 @@ const (
 	// ClientAuthBody sends them as client_id and client_secret form fields
 	// ([oauth2.AuthStyleInParams]).
 	ClientAuthBody ClientAuth = "body"
+	// ClientAuthPrivateKeyJWT sends a client assertion signed with
+	// PrivateKey instead of a secret (RFC 7523 section 2.2, OpenID
+	// Connect's private_key_jwt): client_assertion_type and client_assertion
+	// form fields, and client_id.
+	ClientAuthPrivateKeyJWT ClientAuth = "private_key_jwt"
 )
 
 // DefaultEarlyExpiry is how long before its expiry an access token is
@@ -107,10 +113,22 @@ type OAuth2Config struct {
 	// It is called from the goroutine that requests the token; it must be
 	// safe for concurrent use and must not block.
 	OnToken func(token string) `json:"-"`
+	// PrivateKey signs the client assertion of ClientAuthPrivateKeyJWT
+	// (required there, ignored otherwise): a PEM-encoded RSA (PKCS#1 or
+	// PKCS#8) or EC private key. KeyID, when set, is the assertion's kid
+	// header.
+	PrivateKey Secret
+	KeyID      string
+	// TokenResponseSettings maps setting names to top-level fields of the
+	// token response ({"base_url": "instance_url"}): after every token
+	// response the settings take those values, read with
+	// [OAuth2.TokenSettings]. Each value must be an https URL (or http to a
+	// loopback host), or the token request fails.
+	TokenResponseSettings map[string]string
 }
 
 // reservedParams are token request parameters OAuth2 sets itself.
-var reservedParams = []string{"grant_type", "scope", "client_id", "client_secret", "username", "password", "refresh_token"}
+var reservedParams = []string{"grant_type", "scope", "client_id", "client_secret", "username", "password", "refresh_token", "client_assertion", "client_assertion_type"}
 
 // Validate reports every problem of c as [*ConfigError]s joined with
 // [errors.Join]; nil means [NewOAuth2] accepts c.
@@ -121,7 +139,7 @@ func (c OAuth2Config) Validate() error {
 	}
 	switch c.GrantType {
 	case GrantClientCredentials:
-		if c.ClientSecret == "" {
+		if c.ClientSecret == "" && c.ClientAuth != ClientAuthPrivateKeyJWT {
 			add("ClientSecret", errors.New("required for the client_credentials grant"))
 		}
 	case GrantPassword:
@@ -138,7 +156,14 @@ func (c OAuth2Config) Validate() error {
 	case "":
 		add("GrantType", errRequired)
 	default:
-		add("GrantType", fmt.Errorf("unsupported grant %q (want client_credentials, password or refresh_token)", string(c.GrantType)))
+		// Any other grant (Zoom's account_credentials) is sent as is, with
+		// the client credentials; its own parameters go in EndpointParams.
+		if err := checkGrantName(c.GrantType); err != nil {
+			add("GrantType", err)
+		}
+		if c.ClientSecret == "" && c.ClientAuth != ClientAuthPrivateKeyJWT {
+			add("ClientSecret", fmt.Errorf("required for the %s grant", string(c.GrantType)))
+		}
 	}
 	if err := checkURL(c.TokenURL); err != nil {
 		add("TokenURL", err)
@@ -148,10 +173,17 @@ func (c OAuth2Config) Validate() error {
 	}
 	switch c.ClientAuth {
 	case ClientAuthHeader, ClientAuthBody:
+	case ClientAuthPrivateKeyJWT:
+		if _, err := parsePrivateKey(c.PrivateKey.Reveal()); err != nil {
+			add("PrivateKey", err)
+		}
 	case "":
-		add("ClientAuth", errors.New(`required: "header" (HTTP Basic) or "body" (form fields)`))
+		add("ClientAuth", errors.New(`required: "header" (HTTP Basic), "body" (form fields) or "private_key_jwt" (signed client assertion)`))
 	default:
-		add("ClientAuth", fmt.Errorf("unknown value %q (want \"header\" or \"body\")", string(c.ClientAuth)))
+		add("ClientAuth", fmt.Errorf("unknown value %q (want \"header\", \"body\" or \"private_key_jwt\")", string(c.ClientAuth)))
+	}
+	if err := checkTokenResponseSettings(c.TokenResponseSettings); err != nil {
+		add("TokenResponseSettings", err)
 	}
 	for _, k := range reservedParams {
 		if _, ok := c.EndpointParams[k]; ok {
@@ -207,6 +239,12 @@ type OAuth2 struct {
 
 	mu      sync.Mutex
 	refresh string // current refresh token (GrantRefreshToken)
+
+	key      crypto.Signer  // ClientAuthPrivateKeyJWT's
+	settings *tokenSettings // TokenResponseSettings; nil when none
+	// fetchToken, when set, replaces the client credentials request
+	// (NewJWTBearer).
+	fetchToken func(ctx context.Context) (*oauth2.Token, error)
 }
 
 // NewOAuth2 returns an OAuth2 authenticator for cfg. Token requests are sent
@@ -239,6 +277,11 @@ func NewOAuth2(cfg OAuth2Config, client *http.Client) (*OAuth2, error) {
 	}
 	// The HTTP Basic client credentials, as x/oauth2 encodes them.
 	o.secret.AddBasic(cfg.ClientID, cfg.ClientSecret.Reveal())
+	if cfg.ClientAuth == ClientAuthPrivateKeyJWT {
+		o.key, _ = parsePrivateKey(cfg.PrivateKey.Reveal()) // checked by Validate
+		o.secret.Add(cfg.PrivateKey.Reveal())
+	}
+	o.settings = newTokenSettings(cfg.TokenResponseSettings)
 	o.cache.fetch = o.fetch
 	return o, nil
 }
@@ -334,15 +377,32 @@ func (o *OAuth2) fetch(ctx context.Context) (*oauth2.Token, time.Time, error) {
 	if o.cfg.ClientAuth == ClientAuthHeader {
 		style = oauth2.AuthStyleInHeader
 	}
+	clientSecret := o.cfg.ClientSecret.Reveal()
+	if o.key != nil {
+		a, err := clientAssertion(o.key, o.cfg.KeyID, o.cfg.ClientID, o.cfg.TokenURL, time.Now())
+		if err != nil {
+			return nil, time.Time{}, &TokenError{Op: "token request", URL: redactURL(o.cfg.TokenURL), Err: fmt.Errorf("signing the client assertion: %w", redactCause(o.secret, err))}
+		}
+		params.Set("client_assertion_type", ClientAssertionType)
+		params.Set("client_assertion", a)
+		o.secret.AddToken(a) // one per request: the Set keeps the last few
+		clientSecret = ""
+	}
 	cc := &clientcredentials.Config{
 		ClientID:       o.cfg.ClientID,
-		ClientSecret:   o.cfg.ClientSecret.Reveal(),
+		ClientSecret:   clientSecret,
 		TokenURL:       o.cfg.TokenURL,
 		Scopes:         o.cfg.Scopes,
 		EndpointParams: params,
 		AuthStyle:      style,
 	}
-	tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, o.client))
+	var tok *oauth2.Token
+	var err error
+	if o.fetchToken != nil {
+		tok, err = o.fetchToken(context.WithValue(ctx, oauth2.HTTPClient, o.client))
+	} else {
+		tok, err = cc.Token(context.WithValue(ctx, oauth2.HTTPClient, o.client))
+	}
 	if err != nil {
 		return nil, time.Time{}, o.tokenError(err, o.secret)
 	}
@@ -353,6 +413,9 @@ func (o *OAuth2) fetch(ctx context.Context) (*oauth2.Token, time.Time, error) {
 		if tok.RefreshToken != "" {
 			o.cfg.OnToken(tok.RefreshToken)
 		}
+	}
+	if err := o.settings.note(tok); err != nil {
+		return nil, time.Time{}, &TokenError{Op: "token request", URL: redactURL(o.cfg.TokenURL), Err: err}
 	}
 	if tok.Expiry.IsZero() && o.cfg.DefaultExpiresIn > 0 {
 		tok.Expiry = time.Now().Add(o.cfg.DefaultExpiresIn)

@@ -90,6 +90,11 @@ type SessionConfig struct {
 	// logs. It is called from the goroutine that logs in; it must be safe
 	// for concurrent use and must not block.
 	OnToken func(token string) `json:"-"`
+	// BasicUser and BasicPassword, when BasicUser is set, are sent as HTTP
+	// Basic credentials on the login request (vendors that log in with
+	// Basic and hand back a session token).
+	BasicUser     string
+	BasicPassword Secret
 }
 
 // placeholder matches {name} in login body strings.
@@ -219,6 +224,10 @@ func (c SessionConfig) compile() (*Session, error) {
 	}
 	s.secret = redact.New(secrets...)
 	s.loginURL = s.secret.RawURL(c.LoginURL)
+	if c.BasicUser != "" {
+		s.secret.Add(c.BasicPassword.Reveal())
+		s.secret.AddBasic(c.BasicUser, c.BasicPassword.Reveal())
+	}
 	s.cfg.Body, s.cfg.Values = nil, nil
 	return s, nil
 }
@@ -318,6 +327,9 @@ func (s *Session) login(ctx context.Context) (string, time.Time, error) {
 		req.Header.Set("Content-Type", s.ctype)
 	}
 	req.Header.Set("Accept", "application/json")
+	if s.cfg.BasicUser != "" {
+		req.SetBasicAuth(s.cfg.BasicUser, s.cfg.BasicPassword.Reveal())
+	}
 	resp, err := s.client.Do(req)
 	if err != nil {
 		return fail(0, nil, err)

@@ -22,6 +22,9 @@ const (
 	MethodBasic   Method = "basic"
 	MethodOAuth2  Method = "oauth2"
 	MethodSession Method = "session"
+	// MethodJWTBearer is the OAuth2 JWT bearer grant (RFC 7523) of service
+	// accounts.
+	MethodJWTBearer Method = "jwt_bearer"
 )
 
 // Spec is the auth block of a connector template: plain data, decoded from
@@ -46,14 +49,36 @@ type Spec struct {
 	// QueryParam carries the key in the query instead of a header (api_key).
 	QueryParam string `json:"query_param,omitempty"`
 
-	// GrantType is client_credentials, password or refresh_token (oauth2).
+	// GrantType is client_credentials, password, refresh_token or any
+	// other grant name, sent as is with the client credentials (oauth2).
 	GrantType string `json:"grant_type,omitempty"`
+	// TokenParams are extra token request form fields; values may hold
+	// {placeholders} (oauth2).
+	TokenParams map[string]string `json:"token_params,omitempty"`
 	// TokenURL is the token endpoint; may hold {placeholders} (oauth2).
 	TokenURL string `json:"token_url,omitempty"`
 	// Scope is a space-separated scope list; may hold {placeholders} (oauth2).
 	Scope string `json:"scope,omitempty"`
-	// ClientAuth is header (HTTP Basic) or body (form fields) (oauth2).
+	// ClientAuth is header (HTTP Basic), body (form fields) or
+	// private_key_jwt (a signed client assertion) (oauth2).
 	ClientAuth string `json:"client_auth,omitempty"`
+	// KeyID is the kid header of a signed assertion; may hold
+	// {placeholders} (oauth2 private_key_jwt, jwt_bearer pem).
+	KeyID string `json:"key_id,omitempty"`
+	// TokenResponseSettings maps setting names to token response fields
+	// whose values they take after every token response (oauth2,
+	// jwt_bearer).
+	TokenResponseSettings map[string]string `json:"token_response_settings,omitempty"`
+
+	// Subject, Issuer and Audience are the JWT bearer assertion's sub, iss
+	// and aud claims; may hold {placeholders} (jwt_bearer).
+	Subject  string `json:"subject,omitempty"`
+	Issuer   string `json:"issuer,omitempty"`
+	Audience string `json:"audience,omitempty"`
+	// KeyFormat is google_json (the service_account_key setting holds a
+	// Google service account JSON key file) or pem (the private_key
+	// setting holds a PEM key) (jwt_bearer).
+	KeyFormat string `json:"key_format,omitempty"`
 
 	// LoginURL is the session login endpoint; may hold {placeholders}.
 	LoginURL string `json:"login_url,omitempty"`
@@ -62,6 +87,9 @@ type Spec struct {
 	// LoginBody is the login request body; string values may hold
 	// {placeholders}, which name secret settings.
 	LoginBody map[string]any `json:"login_body,omitempty"`
+	// LoginAuth is basic to send the username and password settings as
+	// HTTP Basic credentials on the login request; empty sends none.
+	LoginAuth string `json:"login_auth,omitempty"`
 	// LoginFormat is json (default) or form.
 	LoginFormat string `json:"login_format,omitempty"`
 	// TokenPath finds the session token: a JSON path in the login response
@@ -245,7 +273,7 @@ var specKeys = sync.OnceValue(func() map[string]int {
 	return keys
 })
 
-// methodList is "none, api_key, basic, oauth2 or session".
+// methodList is "none, api_key, basic, oauth2, session or jwt_bearer".
 func methodList() string {
 	var names []string
 	for _, m := range methods {

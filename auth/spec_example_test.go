@@ -24,8 +24,9 @@ func ExampleMethods() {
 	// none:
 	// api_key: token_type header query_param
 	// basic:
-	// oauth2: grant_type* token_url* scope client_auth* header token_type
-	// session: login_url* token_path* login_format login_method login_body expires_in header token_type
+	// oauth2: grant_type* token_url* scope client_auth* token_params key_id token_response_settings header token_type
+	// session: login_url* token_path* login_format login_method login_body login_auth expires_in header token_type
+	// jwt_bearer: key_format* token_url scope subject issuer audience key_id token_response_settings header token_type
 }
 
 // ExampleSpec_Validate shows errors keyed by the auth block's JSON names.
@@ -33,7 +34,7 @@ func ExampleSpec_Validate() {
 	spec := auth.Spec{Method: auth.MethodOAuth2, GrantType: "implicit", TokenURL: "{base_url}/oauth/token", ClientAuth: "header"}
 	fmt.Println(spec.Validate())
 	// Output:
-	// grant_type: unknown grant type "implicit" (want client_credentials, password or refresh_token)
+	// grant_type: grant type "implicit" needs a user in the loop (want client_credentials, password, refresh_token or a vendor's grant without a user)
 }
 
 // ExampleSpec_Build builds an API key authenticator from a spec and its
@@ -52,4 +53,20 @@ func ExampleSpec_Build() {
 	// Output:
 	// needs api_key (secret: true)
 	// api_key (X-Figma-Token): {Key:[REDACTED] TokenType: Header:X-Figma-Token QueryParam:}
+}
+
+// ExampleSpec_Settings shows the settings a Google Workspace service
+// account template asks for: the key file's content, secret, and the admin
+// its subject names.
+func ExampleSpec_Settings() {
+	spec := auth.Spec{Method: auth.MethodJWTBearer, KeyFormat: auth.KeyFormatGoogleJSON, Subject: "{admin_email}",
+		Scope: "https://www.googleapis.com/auth/admin.directory.user.readonly"}
+	fmt.Println(spec.Validate(), spec.Label())
+	for _, s := range spec.Settings() {
+		fmt.Printf("%s (secret: %v)\n", s.Name, s.Secret)
+	}
+	// Output:
+	// <nil> jwt_bearer (google_json)
+	// service_account_key (secret: true)
+	// admin_email (secret: false)
 }

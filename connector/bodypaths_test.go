@@ -89,7 +89,10 @@ var notPagePaths = map[string]string{
 	"auth.method": "", "auth.token_type": "", "auth.header": "", "auth.query_param": "", "auth.grant_type": "",
 	"auth.token_url": "", "auth.scope": "", "auth.client_auth": "", "auth.login_url": "", "auth.login_method": "",
 	"auth.login_format": "", "auth.expires_in": "",
-	"source": "a name (the ldap block holds attribute names, not body paths)",
+	"source":            "a name (the ldap block holds attribute names, not body paths)",
+	"auth.token_params": "request values", "auth.key_id": "", "auth.subject": "", "auth.issuer": "", "auth.audience": "",
+	"auth.key_format": "", "auth.login_auth": "",
+	"auth.token_response_settings": "read in the token response, not in pages",
 }
 
 // TestBodyPathsCoverTemplate fails when a template key that may hold a path

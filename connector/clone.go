@@ -51,6 +51,8 @@ func (t Template) Clone() Template {
 // references, so it keeps compiling wherever the block's type is declared.
 func cloneAuth(a AuthSpec) AuthSpec {
 	a.LoginBody = cloneObject(a.LoginBody)
+	a.TokenParams = maps.Clone(a.TokenParams)
+	a.TokenResponseSettings = maps.Clone(a.TokenResponseSettings)
 	return a
 }
 

@@ -20,7 +20,10 @@ import (
 )
 
 // Connector is a compiled Template bound to its settings: it lists one
-// vendor tenant's users. Everything is compiled once, in New.
+// vendor tenant's users. Everything is compiled once, in New, except the
+// first request of a template whose auth.token_response_settings fill
+// settings from the token response: each walk compiles it after obtaining
+// a token.
 //
 // A Connector is safe for concurrent use by multiple goroutines; each Users,
 // Run or Test call is an independent walk of the listing. Cached
@@ -47,6 +50,9 @@ type Connector struct {
 	retryOn     []int
 	policy      transport.Policy
 	ldap        *ldapdir.Search // an ldap source's search (source_ldap.go); nil for http
+	// tokenSettings is set when the auth method fills settings from the
+	// token response (token_settings.go).
+	tokenSettings *tokenSettings
 }
 
 // New validates t, resolves the settings s against t.Settings() (every
@@ -208,18 +214,23 @@ func (c *Connector) compileHTTP(vals map[string]string) error {
 	if err != nil {
 		return err
 	}
-	origin := transport.Origin(c.first.URL)
-	c.client = &http.Client{
-		Transport: stack(&auth.Transport{Auth: authn, Base: &transport.Observe{Base: baseRT, Origin: origin, Logger: o.logger, Redactor: c.redact}}),
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 10 {
-				return errors.New("stopped after 10 redirects")
-			}
-			if transport.Origin(req.URL) != origin {
-				return fmt.Errorf("refusing redirect to another origin: %s", c.redact.URL(req.URL))
-			}
-			return nil
-		},
+	newClient := func(origin string) *http.Client {
+		return &http.Client{
+			Transport: stack(&auth.Transport{Auth: authn, Base: &transport.Observe{Base: baseRT, Origin: origin, Logger: o.logger, Redactor: c.redact}}),
+			CheckRedirect: func(req *http.Request, via []*http.Request) error {
+				if len(via) >= 10 {
+					return errors.New("stopped after 10 redirects")
+				}
+				if transport.Origin(req.URL) != origin {
+					return fmt.Errorf("refusing redirect to another origin: %s", c.redact.URL(req.URL))
+				}
+				return nil
+			},
+		}
+	}
+	c.client = newClient(transport.Origin(c.first.URL))
+	if src, ok := authn.(auth.TokenSettingser); ok && len(c.tmpl.Auth.TokenResponseSettings) > 0 {
+		c.tokenSettings = &tokenSettings{src: src, request: c.tmpl.users().request, vals: vals, newClient: newClient, clients: map[string]*http.Client{}}
 	}
 	return nil
 }

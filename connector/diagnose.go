@@ -74,7 +74,11 @@ func (c *Connector) Test(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(transport.WithStats(ctx, &st.stats))
 	defer cancel()
 	w := paginate.Walker{Config: c.pagination, Fetch: c.fetchFull} // no prefetch: one request
-	for resp, err := range w.Walk(ctx, c.first) {
+	first, err := c.start(ctx)
+	if err != nil {
+		return c.explain(err)
+	}
+	for resp, err := range w.Walk(ctx, first) {
 		if err != nil {
 			return redactChain(c.redact, c.explain(err))
 		}

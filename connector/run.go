@@ -251,7 +251,7 @@ func (c *Connector) fetchWith(ctx context.Context, req *http.Request, pages *pag
 
 // fetchOnce sends one page request and decodes its body.
 func (c *Connector) fetchOnce(ctx context.Context, req *http.Request, pages *pageDecoder) (paginate.Response, error) {
-	resp, err := c.client.Do(req)
+	resp, err := c.clientFor(req.URL).Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {

@@ -199,7 +199,18 @@ func ldapTLS(caFile string) (*tls.Config, error) {
 // pageSource is the walk's page source: the HTTP walker, or the LDAP search.
 func (c *Connector) pageSource(ctx context.Context) iter.Seq2[paginate.Response, error] {
 	if c.ldap == nil {
-		return c.walker.Walk(ctx, c.first)
+		return func(yield func(paginate.Response, error) bool) {
+			first, err := c.start(ctx) // a token first when it fills settings
+			if err != nil {
+				yield(paginate.Response{}, err)
+				return
+			}
+			for resp, err := range c.walker.Walk(ctx, first) {
+				if !yield(resp, err) {
+					return
+				}
+			}
+		}
 	}
 	return func(yield func(paginate.Response, error) bool) {
 		for p, err := range c.ldap.Pages(ctx) {

@@ -122,7 +122,7 @@ func TestValidate(t *testing.T) {
 		{name: "oauth2 without token_url, grant, client_auth", edit: func(t *Template) { t.Auth = AuthSpec{Method: AuthOAuth2} }, wantPaths: []string{"auth.client_auth", "auth.grant_type", "auth.token_url"}},
 		{name: "oauth2 unknown grant", edit: func(t *Template) {
 			t.Auth = AuthSpec{Method: AuthOAuth2, GrantType: "implicit", TokenURL: "{base_url}/token", ClientAuth: "header"}
-		}, wantPaths: []string{"auth.grant_type"}, wantMsg: `unknown grant type "implicit"`},
+		}, wantPaths: []string{"auth.grant_type"}, wantMsg: `grant type "implicit" needs a user in the loop`},
 		{name: "oauth2 bad client_auth", edit: func(t *Template) {
 			t.Auth = AuthSpec{Method: AuthOAuth2, GrantType: "client_credentials", TokenURL: "{base_url}/token", ClientAuth: "auto"}
 		}, wantPaths: []string{"auth.client_auth"}},

@@ -123,6 +123,7 @@ func (v *validator) auth() {
 			v.addErr("auth", e)
 		}
 	}
+	v.tokenResponseSettings()
 	m, ok := auth.Lookup(a.Method)
 	if !ok {
 		return
