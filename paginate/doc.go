@@ -57,7 +57,7 @@
 //     plan.checkCursorLen.
 //  2. Add one row to the registry table in types.go: the name, the keys the
 //     type requires, the keys it accepts besides the common ones (in,
-//     page_size, total_path, has_more_path, max_pages), and the strategy.
+//     page_size, total_path, has_more_path, last_page_path, max_pages), and the strategy.
 //
 // Validate, Walk and Types then know the type; nothing else changes. A type
 // that needs a setting Config lacks also needs the field in Config, with its

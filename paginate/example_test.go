@@ -231,5 +231,5 @@ func ExampleTypes() {
 	}
 	// Output:
 	// cursor_limit requires [cursor_field cursor_path]
-	// cursor_limit accepts [limit_field max_cursor_bytes in page_size total_path has_more_path max_pages]
+	// cursor_limit accepts [limit_field max_cursor_bytes next_request_url next_request_body in page_size total_path has_more_path last_page_path max_pages]
 }
