@@ -102,13 +102,7 @@ func (c *Connector) compile(r resolved) error {
 	if err := transport.CheckURL(u); err != nil {
 		return fmt.Errorf("request.users_url: %w", err)
 	}
-	if len(t.Request.Query) > 0 {
-		q := u.Query()
-		for _, k := range sortedKeys(t.Request.Query) {
-			q.Set(k, expandString(t.Request.Query[k], vals))
-		}
-		u.RawQuery = q.Encode()
-	}
+	u.RawQuery = addQuery(u.RawQuery, t.Request.Query, vals)
 	h := http.Header{}
 	h.Set("Accept", "application/json")
 	h.Set("User-Agent", "saasconnect")

@@ -123,9 +123,12 @@ type RequestSpec struct {
 	UsersURL string `json:"users_url"`
 	// Method is GET (default) or POST.
 	Method string `json:"method,omitempty"`
-	// Headers and Query values may hold {placeholders}.
+	// Headers and Query values may hold {placeholders}. Query parameters
+	// are appended to users_url's own query, which is kept byte for byte;
+	// a Query value in JSON is a string or an array of strings (a repeated
+	// parameter).
 	Headers map[string]string `json:"headers,omitempty"`
-	Query   map[string]string `json:"query,omitempty"`
+	Query   QueryValues       `json:"query,omitempty"`
 	// Body is a JSON request body (POST APIs that page in the body); string
 	// values may hold {placeholders}.
 	Body map[string]any `json:"body,omitempty"`

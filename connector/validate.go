@@ -306,7 +306,7 @@ func (v *validator) placeholders() {
 		check(joinPath("request.headers", k), placeholders(t.Request.Headers[k]))
 	}
 	for _, k := range sortedKeys(t.Request.Query) {
-		check(joinPath("request.query", k), placeholders(t.Request.Query[k]))
+		check(joinPath("request.query", k), queryPlaceholders(t.Request.Query[k]))
 	}
 	if t.Request.Body != nil {
 		check("request.body", valuePlaceholders(map[string]any(t.Request.Body)))
