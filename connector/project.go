@@ -227,6 +227,6 @@ func (c *Connector) projectionPaths() (rec, doc []*jsonpath.Path) {
 	} else {
 		doc = append(doc, compile(pg.CursorPath))
 	}
-	doc = append(doc, compile(pg.NextURLPath), compile(pg.TotalPath), compile(pg.TotalPagesPath), compile(pg.HasMorePath))
+	doc = append(doc, compile(pg.NextURLPath), compile(pg.TotalPath), compile(pg.TotalPagesPath), compile(pg.HasMorePath), compile(pg.LastPagePath))
 	return rec, doc
 }

@@ -43,6 +43,7 @@ func (t Template) Validate() error {
 	v.request()
 	v.placeholders()
 	v.pagination()
+	v.paging()
 	v.response()
 	v.filters()
 	v.activity()
@@ -301,7 +302,7 @@ func (v *validator) placeholders() {
 			}
 		}
 	}
-	check("request.users_url", placeholders(t.Request.UsersURL))
+	check("request.users_url", usersURLPlaceholders(t))
 	for _, k := range sortedKeys(t.Request.Headers) {
 		check(joinPath("request.headers", k), placeholders(t.Request.Headers[k]))
 	}
