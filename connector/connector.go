@@ -193,6 +193,7 @@ func (c *Connector) compile(r resolved) error {
 	}
 	rec, doc := c.projectionPaths()
 	c.pages = newPageDecoder(c.records, rec, doc)
+	c.pages.values = t.Response.RecordsAs == RecordsAsValues
 	c.reported = c.mapper.ReportsActivity()
 	inactive, _ := activity.ParseInactiveAfter(t.Activity.InactiveAfter)
 	c.classifier = activity.Classifier{InactiveAfter: inactive, Now: o.now}

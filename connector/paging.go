@@ -53,7 +53,7 @@ func pagingConfig(t Template, vals map[string]string) (paginate.Config, error) {
 	}
 	if pg.NextRequestBody != nil {
 		keep := maps.Clone(vals)
-		delete(keep, cursorPlaceholder)
+		keep[cursorPlaceholder] = paginate.CursorPlaceholder // the walk fills it
 		pg.NextRequestBody = expandValue(pg.NextRequestBody, keep).(map[string]any)
 	}
 	return pg, nil
@@ -70,8 +70,9 @@ func usersURLPlaceholders(t Template) []string {
 }
 
 // paging checks what the pagination block asks of the rest of the
-// template: {page} in the path of users_url for "in": "path", and the
-// placeholders of next_request_url and next_request_body.
+// template ({page} in the path of users_url for "in": "path", the
+// placeholders of next_request_url and next_request_body), request.query
+// arrays and response.records_as.
 func (v *validator) paging() {
 	t := v.t
 	pg := t.Pagination
@@ -111,6 +112,11 @@ func (v *validator) paging() {
 				v.add("pagination.next_request_body", "placeholder {%s} names no declared or auth-implied setting (only {%s} is filled by the walk)", n, cursorPlaceholder)
 			}
 		}
+	}
+	switch t.Response.RecordsAs {
+	case "", RecordsAsArray, RecordsAsValues:
+	default:
+		v.add("response.records_as", "unknown value %q (want %s or %s)", t.Response.RecordsAs, RecordsAsArray, RecordsAsValues)
 	}
 	for _, k := range sortedKeys(t.Request.Query) {
 		if len(t.Request.Query[k]) == 0 {

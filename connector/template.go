@@ -139,6 +139,10 @@ type RequestSpec struct {
 type ResponseSpec struct {
 	// RecordsPath locates the array of records; empty = the body itself.
 	RecordsPath string `json:"records_path,omitempty"`
+	// RecordsAs is "array" (the default: records_path holds an array) or
+	// "values" (it holds an object keyed by id, whose values are the
+	// records, in key order; mapping and filters read each key at "$key").
+	RecordsAs string `json:"records_as,omitempty"`
 	// Fields maps User fields (id, email, name, first_name, last_name,
 	// status, role, department, title; anything else goes to Extra) to paths.
 	Fields map[string]string `json:"fields,omitempty"`
