@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
-	"reflect"
 	"strings"
 )
 
@@ -18,8 +18,8 @@ import (
 type QueryValues map[string][]string
 
 // UnmarshalJSON reads an object whose values are strings or arrays of
-// strings; anything else is a *json.UnmarshalTypeError whose Field names the
-// parameter.
+// strings; anything else is an error naming the parameter by its
+// template path (request.query["role[]"]).
 func (q *QueryValues) UnmarshalJSON(data []byte) error {
 	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
 		*q = nil
@@ -51,7 +51,7 @@ func (q *QueryValues) UnmarshalJSON(data []byte) error {
 				continue
 			}
 		}
-		return &json.UnmarshalTypeError{Value: jsonKind(v), Type: reflect.TypeFor[[]string](), Field: k}
+		return fmt.Errorf("%s: want a string or an array of strings, got a JSON %s", joinPath("request.query", k), queryKind(v))
 	}
 	*q = out
 	return nil
@@ -115,4 +115,17 @@ func queryPlaceholders(vs []string) []string {
 		out = append(out, placeholders(v)...)
 	}
 	return out
+}
+
+// queryKind describes a query value that is neither a string nor an array
+// of strings.
+func queryKind(v any) string {
+	if arr, ok := v.([]any); ok {
+		for _, e := range arr {
+			if _, isStr := e.(string); !isStr {
+				return "array holding a " + jsonKind(e)
+			}
+		}
+	}
+	return jsonKind(v)
 }
