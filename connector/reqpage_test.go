@@ -54,9 +54,9 @@ func vendorServer(t *testing.T, h func(w http.ResponseWriter, r *http.Request, b
 	return srv, rec
 }
 
-// runTemplate parses tmplJSON, runs it against srv with settings s and
-// returns the users.
-func runTemplate(t *testing.T, tmplJSON string, srv *httptest.Server, s Settings) []saasconnect.User {
+// templateConnector parses tmplJSON and compiles it against srv with
+// settings s.
+func templateConnector(t *testing.T, tmplJSON string, srv *httptest.Server, s Settings) *Connector {
 	t.Helper()
 	tmpl, err := ParseTemplate([]byte(tmplJSON))
 	require.NoError(t, err)
@@ -66,7 +66,13 @@ func runTemplate(t *testing.T, tmplJSON string, srv *httptest.Server, s Settings
 	s["base_url"] = srv.URL
 	c, err := New(tmpl, "t", s, WithHTTPClient(srv.Client()))
 	require.NoError(t, err)
-	users, _, err := collect(t, c, t.Context())
+	return c
+}
+
+// runTemplate runs templateConnector's connector and returns the users.
+func runTemplate(t *testing.T, tmplJSON string, srv *httptest.Server, s Settings) []saasconnect.User {
+	t.Helper()
+	users, _, err := collect(t, templateConnector(t, tmplJSON, srv, s), t.Context())
 	require.NoError(t, err)
 	return users
 }
@@ -268,7 +274,7 @@ func TestSlackBillableInfoKeyedByID(t *testing.T) {
 		}
 		_ = json.NewEncoder(w).Encode(page)
 	})
-	got := runTemplate(t, `{
+	slack := `{
 		"version": 1, "name": "Slack billable info",
 		"settings": [{"name": "base_url", "required": true}],
 		"request": {"users_url": "{base_url}/api/team.billableInfo"},
@@ -276,7 +282,8 @@ func TestSlackBillableInfoKeyedByID(t *testing.T) {
 		"response": {"records_path": "billable_info", "records_as": "values", "success_path": "ok",
 			"fields": {"id": "$key", "billing_active": "billing_active"}},
 		"filters": [{"field": "$key", "operator": "not_equal", "value": "USLACKBOT"}]
-	}`, srv, nil)
+	}`
+	got := runTemplate(t, slack, srv, nil)
 	var idsGot []string
 	for _, u := range got {
 		idsGot = append(idsGot, u.ID)
@@ -286,6 +293,9 @@ func TestSlackBillableInfoKeyedByID(t *testing.T) {
 	assert.Equal(t, true, got[1].Extra["billing_active"])
 	uris, _ := rec.got()
 	assert.Equal(t, []string{"GET /api/team.billableInfo?limit=2", "GET /api/team.billableInfo?limit=2&cursor=dXNlcjpVMEc5V0ZYTlo%3D"}, uris)
+
+	// Test reads the first page the same way (full decoding).
+	assert.NoError(t, templateConnector(t, slack, srv, nil).Test(t.Context()))
 }
 
 // TestLinearGraphQL pages a GraphQL API (Linear's users connection): the
