@@ -111,7 +111,11 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // Validate reports every problem with c at once, as an [errors.Join] of
 // [*ConfigError] values (nil when c is valid): an unknown type or "in", a
 // field the type requires but c lacks, a setting the type does not use, a
-// negative number, or a path that does not compile.
+// negative number, a path that does not compile, "in" "path" for another
+// type than page_number, next_request_url or next_request_body without "in"
+// "body", a next_request_url that is not a URL, or a next_request_body with
+// no {cursor}. What needs the first request (its URL's {page}, the origin of
+// next_request_url) is checked by [Walker.Walk].
 func (c Config) Validate() error {
 	_, err := compile(c)
 	return err
