@@ -27,7 +27,7 @@ func (q *QueryValues) UnmarshalJSON(data []byte) error {
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return errors.New("want an object of strings or arrays of strings")
+		return errors.New("request.query: want an object of strings or arrays of strings")
 	}
 	out := make(QueryValues, len(raw))
 	for _, k := range sortedKeys(raw) {

@@ -32,6 +32,7 @@ func TestParseTemplateQueryErrors(t *testing.T) {
 		{`{"request": {"query": {"role[]": ["agent", 2]}}}`, `template: request.query["role[]"]: want a string or an array of strings, got a JSON array holding a number`},
 		{`{"request": {"query": {"limit": 100}}}`, `template: request.query.limit: want a string or an array of strings, got a JSON number`},
 		{`{"request": {"query": {"a": ["x", null]}}}`, `template: request.query.a: want a string or an array of strings, got a JSON array holding a null`},
+		{`{"request": {"query": ["role"]}}`, `template: request.query: want an object of strings or arrays of strings`},
 		{`{"request": {"query": {"a": {"b": "c"}}}}`, `template: request.query.a: want a string or an array of strings, got a JSON object`},
 	}
 	for _, tc := range tests {
