@@ -95,7 +95,7 @@ func (c *Connector) compile(r resolved) error {
 	c.redact = transport.NewRedactor(params, r.secrets...)
 
 	// The first request.
-	u, err := expandUsersURL(t, vals)
+	u, err := expandUsersURL(t.Request.UsersURL, t.Pagination, vals)
 	if err != nil {
 		return fmt.Errorf("request.users_url: %w", err)
 	}
@@ -118,7 +118,7 @@ func (c *Connector) compile(r resolved) error {
 		method = http.MethodGet
 	}
 	c.first = paginate.Request{Method: method, URL: u, Header: h, Body: body}
-	if c.pagination, err = pagingConfig(t, vals); err != nil {
+	if c.pagination, err = pagingConfig(t.Pagination, vals); err != nil {
 		return err
 	}
 	c.walker = &paginate.Walker{Config: c.pagination, Fetch: c.fetch, Prefetch: o.prefetch}

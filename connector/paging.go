@@ -24,21 +24,21 @@ const (
 // pageInPath reports whether the page number goes in users_url's path.
 func pageInPath(t Template) bool { return t.Pagination.In == paginate.InPath }
 
-// expandUsersURL fills users_url's placeholders from vals (see expandURL),
-// keeping {page} for the walk when the page number goes in the path.
-func expandUsersURL(t Template, vals map[string]string) (*url.URL, error) {
-	if pageInPath(t) {
+// expandUsersURL fills the placeholders of usersURL, paged as pg, from vals
+// (see expandURL), keeping {page} for the walk when the page number goes in
+// the path.
+func expandUsersURL(usersURL string, pg paginate.Config, vals map[string]string) (*url.URL, error) {
+	if pg.In == paginate.InPath {
 		vals = maps.Clone(vals)
 		vals[pagePlaceholder] = paginate.PagePlaceholder
 	}
-	return expandURL(t.Request.UsersURL, vals)
+	return expandURL(usersURL, vals)
 }
 
-// pagingConfig returns the template's pagination block with the
-// placeholders of next_request_url (filled as in users_url) and of the
-// strings of next_request_body (verbatim, {cursor} kept) filled from vals.
-func pagingConfig(t Template, vals map[string]string) (paginate.Config, error) {
-	pg := t.Pagination
+// pagingConfig returns pg with the placeholders of next_request_url
+// (filled as in users_url) and of the strings of next_request_body
+// (verbatim, {cursor} kept) filled from vals.
+func pagingConfig(pg paginate.Config, vals map[string]string) (paginate.Config, error) {
 	if pg.NextRequestURL != "" {
 		u, err := expandURL(pg.NextRequestURL, vals)
 		if err != nil {
