@@ -61,6 +61,7 @@ var pagePaths = map[string]struct {
 	"pagination.total_path":        {set: func(t *Template, p string) { t.Pagination.TotalPath = p }},
 	"pagination.total_pages_path":  {set: func(t *Template, p string) { t.Pagination.TotalPagesPath = p }},
 	"pagination.has_more_path":     {set: func(t *Template, p string) { t.Pagination.HasMorePath = p }},
+	"pagination.last_page_path":    {set: func(t *Template, p string) { t.Pagination.LastPagePath = p }},
 	"response.success_path":        {set: func(t *Template, p string) { t.Response.SuccessPath = p }},
 	"response.error_message_path":  {set: func(t *Template, p string) { t.Response.ErrorMessagePath = p }},
 	"response.fields":              {set: func(t *Template, p string) { t.Response.Fields["sentinel"] = p }, rec: true},
@@ -93,6 +94,7 @@ var notPagePaths = map[string]string{
 	"auth.token_params": "request values", "auth.key_id": "", "auth.subject": "", "auth.issuer": "", "auth.audience": "",
 	"auth.key_format": "", "auth.login_auth": "",
 	"auth.token_response_settings": "read in the token response, not in pages",
+	"pagination.next_request_url":  "", "response.records_as": "a name (records_as values decodes pages fully)",
 }
 
 // TestBodyPathsCoverTemplate fails when a template key that may hold a path

@@ -19,12 +19,19 @@ func (t Template) Clone() Template {
 	t.Declared = slices.Clone(t.Declared)
 	t.Auth = cloneAuth(t.Auth)
 	t.Request.Headers = maps.Clone(t.Request.Headers)
-	t.Request.Query = maps.Clone(t.Request.Query)
+	if t.Request.Query != nil {
+		q := make(QueryValues, len(t.Request.Query))
+		for k, vs := range t.Request.Query {
+			q[k] = slices.Clone(vs)
+		}
+		t.Request.Query = q
+	}
 	t.Request.Body = cloneObject(t.Request.Body)
 	if t.Pagination.Start != nil {
 		start := *t.Pagination.Start
 		t.Pagination.Start = &start
 	}
+	t.Pagination.NextRequestBody = cloneObject(t.Pagination.NextRequestBody)
 	t.Response.Fields = maps.Clone(t.Response.Fields)
 	t.Response.StatusValues = maps.Clone(t.Response.StatusValues)
 	if t.Response.FallbackFields != nil {

@@ -108,10 +108,13 @@ func (c *Connector) compile(r resolved) error {
 		return c.compileLDAP(r)
 	}
 	var err error
-	if c.first, err = compileRequest(l.request, r.values); err != nil {
+	if c.first, err = compileRequest(l.request, l.pagination, r.values); err != nil {
 		return err
 	}
-	c.walker = &paginate.Walker{Config: l.pagination, Fetch: c.fetch, Prefetch: c.opts.prefetch}
+	if c.pagination, err = pagingConfig(l.pagination, r.values); err != nil {
+		return err
+	}
+	c.walker = &paginate.Walker{Config: c.pagination, Fetch: c.fetch, Prefetch: c.opts.prefetch}
 	if err := c.compileHTTP(r.values); err != nil {
 		return err
 	}
@@ -148,21 +151,15 @@ func (t Template) users() listing {
 
 // compileRequest builds a listing's first request from its request block,
 // filling placeholders from vals.
-func compileRequest(req RequestSpec, vals map[string]string) (paginate.Request, error) {
-	u, err := expandURL(req.UsersURL, vals)
+func compileRequest(req RequestSpec, pg paginate.Config, vals map[string]string) (paginate.Request, error) {
+	u, err := expandUsersURL(req.UsersURL, pg, vals)
 	if err != nil {
 		return paginate.Request{}, fmt.Errorf("request.users_url: %w", err)
 	}
 	if err := transport.CheckURL(u); err != nil {
 		return paginate.Request{}, fmt.Errorf("request.users_url: %w", err)
 	}
-	if len(req.Query) > 0 {
-		q := u.Query()
-		for _, k := range sortedKeys(req.Query) {
-			q.Set(k, expandString(req.Query[k], vals))
-		}
-		u.RawQuery = q.Encode()
-	}
+	u.RawQuery = addQuery(u.RawQuery, req.Query, vals)
 	h := http.Header{}
 	h.Set("Accept", "application/json")
 	h.Set("User-Agent", "saasconnect")
@@ -254,6 +251,7 @@ func (c *Connector) compileResponse(l listing) error {
 	}
 	rec, doc := projectionPaths(l)
 	c.pages = newPageDecoder(c.records, rec, doc)
+	c.pages.values = l.response.RecordsAs == RecordsAsValues
 	return nil
 }
 

@@ -1019,7 +1019,7 @@ func TestPlaceholderEscaping(t *testing.T) {
 	tmpl := f.template(srv.URL)
 	tmpl.Declared = append(tmpl.Declared, Setting{Name: "org", Required: true}, Setting{Name: "q"})
 	tmpl.Request.UsersURL = "{base_url}/orgs/{org}/users?filter={q}"
-	tmpl.Request.Query = map[string]string{"team": "{org}"}
+	tmpl.Request.Query = QueryValues{"team": {"{org}"}}
 	tmpl.Request.Headers = map[string]string{"X-Org": "{org}"}
 	c, err := New(tmpl, "p", Settings{"org": "a b/c", "q": "x&y"},
 		WithHTTPClient(&http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {

@@ -25,6 +25,7 @@ import (
 type pageDecoder struct {
 	records *jsonpath.Path
 	proj    *jsonscan.Decoder // nil: decode fully
+	values  bool              // records_as values: decodeValues
 }
 
 // newPageDecoder returns the decoder for a connector that reads recordPaths
@@ -66,6 +67,9 @@ const maxPooledBuffer = 4 << 20
 // decode reads and decodes one page (see decode.go for the contract): by
 // projection when it can, fully otherwise.
 func (d *pageDecoder) decode(body io.Reader, limit int64, keepRaw bool) (decodedPage, error) {
+	if d.values {
+		return decodeValues(body, limit, d.records, keepRaw)
+	}
 	var data []byte
 	if !keepRaw {
 		// Decoded values never alias the buffer: it can be reused.
@@ -167,7 +171,7 @@ func (c *Connector) fetch(ctx context.Context, req *http.Request) (paginate.Resp
 // fetchFull is fetch with full decoding: Test shows the keys of a record
 // that does not map, which projection would have dropped.
 func (c *Connector) fetchFull(ctx context.Context, req *http.Request) (paginate.Response, error) {
-	return c.fetchWith(ctx, req, &pageDecoder{records: c.records})
+	return c.fetchWith(ctx, req, &pageDecoder{records: c.records, values: c.pages.values})
 }
 
 // readCapped appends what r holds to buf, up to max bytes, growing buf by

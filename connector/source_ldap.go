@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"reflect"
 	"strings"
 	"syscall"
 
@@ -86,7 +87,7 @@ func (v *validator) source() bool {
 	if !isZeroRequest(t.Request) {
 		v.add("request", "not used by an ldap source (the ldap block says what to search)")
 	}
-	if t.Pagination != (paginate.Config{}) {
+	if !reflect.ValueOf(t.Pagination).IsZero() {
 		v.add("pagination", "not used by an ldap source (pages use the Simple Paged Results control; set ldap.page_size)")
 	}
 	if m := t.Auth.Method; m != "" && m != AuthNone {

@@ -94,9 +94,12 @@ type RequestSpec struct {
 	UsersURL string `json:"users_url"`
 	// Method is GET (default) or POST.
 	Method string `json:"method,omitempty"`
-	// Headers and Query values may hold {placeholders}.
+	// Headers and Query values may hold {placeholders}. Query parameters
+	// are appended to users_url's own query, which is kept byte for byte;
+	// a Query value in JSON is a string or an array of strings (a repeated
+	// parameter).
 	Headers map[string]string `json:"headers,omitempty"`
-	Query   map[string]string `json:"query,omitempty"`
+	Query   QueryValues       `json:"query,omitempty"`
 	// Body is a JSON request body (POST APIs that page in the body); string
 	// values may hold {placeholders}.
 	Body map[string]any `json:"body,omitempty"`
@@ -107,6 +110,10 @@ type RequestSpec struct {
 type ResponseSpec struct {
 	// RecordsPath locates the array of records; empty = the body itself.
 	RecordsPath string `json:"records_path,omitempty"`
+	// RecordsAs is "array" (the default: records_path holds an array) or
+	// "values" (it holds an object keyed by id, whose values are the
+	// records, in key order; mapping and filters read each key at "$key").
+	RecordsAs string `json:"records_as,omitempty"`
 	// Fields maps User fields (id, email, name, first_name, last_name,
 	// status, role, department, title; anything else goes to Extra) to paths.
 	Fields map[string]string `json:"fields,omitempty"`

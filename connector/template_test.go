@@ -111,7 +111,7 @@ func TestValidate(t *testing.T) {
 		{name: "missing users_url", edit: func(t *Template) { t.Request.UsersURL = "" }, wantPaths: []string{"request.users_url"}},
 		{name: "userinfo in users_url", edit: func(t *Template) { t.Request.UsersURL = "https://bob:pw@api.example.com/users" }, wantPaths: []string{"request.users_url"}, wantMsg: "credentials in the URL"},
 		{name: "secret query param in users_url", edit: func(t *Template) { t.Request.UsersURL = "{base_url}/users?access_token=abc" }, wantPaths: []string{"request.users_url"}, wantMsg: `query parameter "access_token" looks like a secret`},
-		{name: "secret query param in request.query", edit: func(t *Template) { t.Request.Query = map[string]string{"api_key": "{org}"} }, wantPaths: []string{"request.query.api_key"}},
+		{name: "secret query param in request.query", edit: func(t *Template) { t.Request.Query = QueryValues{"api_key": {"{org}"}} }, wantPaths: []string{"request.query.api_key"}},
 		{name: "literal Authorization header", edit: func(t *Template) { t.Request.Headers["Authorization"] = "Bearer abc" }, wantPaths: []string{"request.headers.Authorization"}},
 		{name: "plain http", edit: func(t *Template) { t.Request.UsersURL = "http://api.example.com/users" }, wantPaths: []string{"request.users_url"}, wantMsg: "refusing plain http"},
 		{name: "bad method", edit: func(t *Template) { t.Request.Method = "DELETE" }, wantPaths: []string{"request.method"}},

@@ -65,7 +65,7 @@ func (c *Connector) start(ctx context.Context) (paginate.Request, error) {
 	}
 	vals := maps.Clone(ts.vals)
 	maps.Copy(vals, got)
-	first, err := compileRequest(ts.request, vals)
+	first, err := compileRequest(ts.request, c.tmpl.Pagination, vals)
 	if err != nil {
 		return paginate.Request{}, fmt.Errorf("with the settings from the token response: %w", err)
 	}

@@ -46,6 +46,7 @@ func (t Template) Validate() error {
 	v.placeholders()
 	if !ldap {
 		v.pagination()
+		v.paging()
 	}
 	v.response()
 	v.filters()
@@ -240,12 +241,12 @@ func (v *validator) placeholders() {
 			}
 		}
 	}
-	check("request.users_url", placeholders(t.Request.UsersURL))
+	check("request.users_url", usersURLPlaceholders(t))
 	for _, k := range sortedKeys(t.Request.Headers) {
 		check(joinPath("request.headers", k), placeholders(t.Request.Headers[k]))
 	}
 	for _, k := range sortedKeys(t.Request.Query) {
-		check(joinPath("request.query", k), placeholders(t.Request.Query[k]))
+		check(joinPath("request.query", k), queryPlaceholders(t.Request.Query[k]))
 	}
 	if t.Request.Body != nil {
 		check("request.body", valuePlaceholders(map[string]any(t.Request.Body)))

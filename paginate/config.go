@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -24,7 +25,19 @@ const (
 const (
 	InQuery = "query"
 	InBody  = "body"
+	// InPath puts the page number of page_number into the request URL's
+	// path, in place of its {page} placeholder (Adobe's
+	// /users/{orgId}/{page}); page_size_field, if any, stays in the query.
+	InPath = "path"
 )
+
+// PagePlaceholder is what the page number replaces in the first request's
+// URL path with "in": "path". It may be percent-encoded there (%7Bpage%7D).
+const PagePlaceholder = "{page}"
+
+// CursorPlaceholder is what the cursor replaces in the string values of
+// next_request_body.
+const CursorPlaceholder = "{cursor}"
 
 // lastPrefix marks a cursor_path evaluated on the last record of the page.
 const lastPrefix = "$last"
@@ -40,6 +53,20 @@ const lastPrefix = "$last"
 // TotalPagesPath and HasMorePath may instead name a response header as
 // "header:<Name>" (Bugsnag's "header:X-Total-Count"). A has-more value may be
 // a JSON boolean or the string "true" or "false".
+//
+// LastPagePath, accepted by every type but [None], is a flag (a JSON
+// boolean, the string "true" or "false", or "header:<Name>") that ends the
+// walk after the page that says true (Adobe's "lastPage"); false is trusted
+// over a short page, as a has-more flag is.
+//
+// NextRequestURL and NextRequestBody (cursor_limit with In "body") describe
+// every request after the first, for APIs that continue a listing at
+// another endpoint (Dropbox's members/list/continue_v2). NextRequestURL is
+// the URL of those requests (absolute, or relative to the first request's
+// URL; it must have the same origin). NextRequestBody is their whole JSON
+// body, in which every "{cursor}" in a string value is replaced by the
+// cursor; without it the cursor is set at CursorField in the first request's
+// body. The first request is sent as given.
 //
 // MaxCursorBytes caps the length of the cursor or next URL a response
 // returns (default [DefaultMaxCursorBytes]); a longer one ends the walk with
@@ -65,6 +92,10 @@ type Config struct {
 	Start          *int   `json:"start,omitempty"`
 	MaxPages       int    `json:"max_pages,omitempty"`        // 0 => DefaultMaxPages
 	MaxCursorBytes int    `json:"max_cursor_bytes,omitempty"` // 0 => DefaultMaxCursorBytes
+	LastPagePath   string `json:"last_page_path,omitempty"`
+
+	NextRequestURL  string         `json:"next_request_url,omitempty"`
+	NextRequestBody map[string]any `json:"next_request_body,omitempty"`
 }
 
 // A ConfigError is one problem with a [Config]. Field is the JSON key of the
@@ -80,7 +111,11 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // Validate reports every problem with c at once, as an [errors.Join] of
 // [*ConfigError] values (nil when c is valid): an unknown type or "in", a
 // field the type requires but c lacks, a setting the type does not use, a
-// negative number, or a path that does not compile.
+// negative number, a path that does not compile, "in" "path" for another
+// type than page_number, next_request_url or next_request_body without "in"
+// "body", a next_request_url that is not a URL, or a next_request_body with
+// no {cursor}. What needs the first request (its URL's {page}, the origin of
+// next_request_url) is checked by [Walker.Walk].
 func (c Config) Validate() error {
 	_, err := compile(c)
 	return err
@@ -128,6 +163,10 @@ type plan struct {
 	total      source
 	totalPages source
 	hasMore    source
+	lastPage   source
+	inPath     bool           // the page number goes in the URL path
+	contURL    *url.URL       // next_request_url; nil: the first request's URL
+	contBody   map[string]any // next_request_body; nil: the first request's body
 }
 
 // checkCursorLen reports a cursor or next URL of n bytes, read from key,
@@ -175,6 +214,7 @@ func compile(c Config) (*plan, error) {
 		}
 	}
 	compilePaths(p, c, &errs)
+	compileContinuation(p, c, &errs)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -186,6 +226,14 @@ func compile(c Config) (*plan, error) {
 func checkKeys(def typeDef, c Config, errs *problems) {
 	info := def.info()
 	given := givenKeys(c)
+	if c.In == InPath && def.name == PageNumber {
+		// The page number goes in the path, not in a field.
+		info.Required = slices.DeleteFunc(info.Required, func(k string) bool { return k == "page_field" })
+		if given["page_field"] {
+			errs.add("page_field", "not used with in %q: the page number replaces %s in the URL path", InPath, PagePlaceholder)
+			given["page_field"] = false
+		}
+	}
 	for _, k := range configKeys {
 		switch {
 		case given[k] && !slices.Contains(info.Required, k) && !slices.Contains(info.Optional, k):
@@ -202,8 +250,13 @@ func compileFields(p *plan, c Config, errs *problems) {
 	case "", InQuery:
 	case InBody:
 		p.body = true
+	case InPath:
+		if p.typ != PageNumber {
+			errs.add("in", "path is only for pagination type %q (the page number in the URL path)", PageNumber)
+		}
+		p.inPath = true
 	default:
-		errs.add("in", "unknown value %q (want query or body)", c.In)
+		errs.add("in", "unknown value %q (want query, body or path)", c.In)
 	}
 	field := func(key, name string) string {
 		if p.body && name != "" {
@@ -281,6 +334,7 @@ func compilePaths(p *plan, c Config, errs *problems) {
 	p.total = src("total_path", c.TotalPath)
 	p.totalPages = src("total_pages_path", c.TotalPagesPath)
 	p.hasMore = src("has_more_path", c.HasMorePath)
+	p.lastPage = src("last_page_path", c.LastPagePath)
 }
 
 // configKeys lists the JSON keys of Config (but "type") in declaration
@@ -308,4 +362,49 @@ func givenKeys(c Config) map[string]bool {
 func jsonKey(f reflect.StructField) string {
 	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 	return name
+}
+
+// compileContinuation checks next_request_url and next_request_body.
+func compileContinuation(p *plan, c Config, errs *problems) {
+	if c.NextRequestURL != "" {
+		if c.In != InBody {
+			errs.add("next_request_url", "needs in %q (a listing continued by POSTing the cursor)", InBody)
+		}
+		u, err := url.Parse(c.NextRequestURL)
+		switch {
+		case err != nil:
+			errs.add("next_request_url", "not a URL: %v", errors.Unwrap(err))
+		case u.User != nil:
+			errs.add("next_request_url", "credentials in the URL (user info)")
+		default:
+			p.contURL = u
+		}
+	}
+	if c.NextRequestBody != nil {
+		if c.In != InBody {
+			errs.add("next_request_body", "needs in %q (a listing continued by POSTing the cursor)", InBody)
+		}
+		if !holdsCursor(c.NextRequestBody) {
+			errs.add("next_request_body", "no string value holds %s: every request would be the same", CursorPlaceholder)
+		}
+		p.contBody = c.NextRequestBody
+	}
+}
+
+// holdsCursor reports whether a string in v (decoded JSON) holds
+// CursorPlaceholder.
+func holdsCursor(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return strings.Contains(v, CursorPlaceholder)
+	case map[string]any:
+		for _, e := range v {
+			if holdsCursor(e) {
+				return true
+			}
+		}
+	case []any:
+		return slices.ContainsFunc(v, holdsCursor)
+	}
+	return false
 }

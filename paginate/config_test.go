@@ -130,7 +130,8 @@ func TestConfigJSONKeys(t *testing.T) {
 	// configKeys must list every JSON key but "type", so that Validate checks them all.
 	raw, err := json.Marshal(Config{Type: OffsetLimit, In: "x", OffsetField: "x", LimitField: "x", PageField: "x",
 		PageSizeField: "x", CursorField: "x", CursorPath: "x", NextURLPath: "x", TotalPath: "x", TotalPagesPath: "x",
-		HasMorePath: "x", PageSize: 1, Start: intp(0), MaxPages: 1, MaxCursorBytes: 1})
+		HasMorePath: "x", PageSize: 1, Start: intp(0), MaxPages: 1, MaxCursorBytes: 1, LastPagePath: "x",
+		NextRequestURL: "x", NextRequestBody: map[string]any{"x": "x"}})
 	require.NoError(t, err)
 	var keys map[string]any
 	require.NoError(t, json.Unmarshal(raw, &keys))

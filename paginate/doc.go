@@ -12,9 +12,12 @@
 // section of a connector template): offset and limit, page number, cursor
 // (from a JSON path in the body, or from the last record), RFC 8288 Link
 // header, or a next URL in the body. It builds each request, injects the
-// paging parameters into the query or into a JSON request body, applies the
-// stop rules, and refuses cursor loops, runaway walks and cross-origin next
-// links.
+// paging parameters into the query, into a JSON request body or (a page
+// number) into the URL path, continues a cursor walk at another URL with
+// another body when the API asks for it (Config.NextRequestURL and
+// Config.NextRequestBody), applies the stop rules (has-more and last-page
+// flags, totals, short pages), and refuses cursor loops, runaway walks and
+// cross-origin next links.
 //
 // # Iterators and errors
 //
@@ -57,7 +60,7 @@
 //     plan.checkCursorLen.
 //  2. Add one row to the registry table in types.go: the name, the keys the
 //     type requires, the keys it accepts besides the common ones (in,
-//     page_size, total_path, has_more_path, max_pages), and the strategy.
+//     page_size, total_path, has_more_path, last_page_path, max_pages), and the strategy.
 //
 // Validate, Walk and Types then know the type; nothing else changes. A type
 // that needs a setting Config lacks also needs the field in Config, with its

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -231,5 +232,45 @@ func ExampleTypes() {
 	}
 	// Output:
 	// cursor_limit requires [cursor_field cursor_path]
-	// cursor_limit accepts [limit_field max_cursor_bytes in page_size total_path has_more_path max_pages]
+	// cursor_limit accepts [limit_field max_cursor_bytes next_request_url next_request_body in page_size total_path has_more_path last_page_path max_pages]
+}
+
+// A Dropbox-style listing: the first POST goes to members/list_v2 with the
+// page size in the body, every next one to members/list/continue_v2 with
+// only the cursor, while has_more is true.
+func ExampleWalker_Walk_continueAtAnotherURL() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		fmt.Printf("server: %s %s\n", r.URL.Path, body)
+		if r.URL.Path == "/2/team/members/list_v2" {
+			fmt.Fprint(w, `{"members":[{"id":"a"},{"id":"b"}],"cursor":"AAE2","has_more":true}`)
+			return
+		}
+		fmt.Fprint(w, `{"members":[{"id":"c"}],"cursor":"AAE3","has_more":false}`)
+	}))
+	defer srv.Close()
+
+	first, _ := url.Parse(srv.URL + "/2/team/members/list_v2")
+	w := &paginate.Walker{
+		Config: paginate.Config{
+			Type: paginate.CursorLimit, In: paginate.InBody,
+			CursorField: "cursor", CursorPath: "cursor", HasMorePath: "has_more",
+			NextRequestURL:  "/2/team/members/list/continue_v2",
+			NextRequestBody: map[string]any{"cursor": paginate.CursorPlaceholder},
+		},
+		Fetch: decodeRecords("members"),
+	}
+	records := 0
+	for resp, err := range w.Walk(context.Background(), paginate.Request{Method: http.MethodPost, URL: first, Body: map[string]any{"limit": 2}}) {
+		if err != nil {
+			fmt.Println("error:", err)
+			return
+		}
+		records += len(resp.Records)
+	}
+	fmt.Println(records, "records")
+	// Output:
+	// server: /2/team/members/list_v2 {"limit":2}
+	// server: /2/team/members/list/continue_v2 {"cursor":"AAE2"}
+	// 3 records
 }

@@ -4,7 +4,7 @@ import "strings"
 
 // BodyPaths returns the JSON paths c reads in response bodies, as written:
 // doc on the page document (cursor_path, next_url_path, total_path,
-// total_pages_path and has_more_path), rec on the page's records (a
+// total_pages_path, has_more_path and last_page_path), rec on the page's records (a
 // "$last.<path>" cursor_path, as "<path>"; "$last" alone as "$"). Empty
 // paths and "header:<Name>" sources are left out. It does not validate c,
 // and is safe for concurrent use.
@@ -24,7 +24,7 @@ func (c Config) BodyPaths() (doc, rec []string) {
 	} else {
 		add(&doc, c.CursorPath)
 	}
-	for _, p := range []string{c.NextURLPath, c.TotalPath, c.TotalPagesPath, c.HasMorePath} {
+	for _, p := range []string{c.NextURLPath, c.TotalPath, c.TotalPagesPath, c.HasMorePath, c.LastPagePath} {
 		add(&doc, p)
 	}
 	return doc, rec

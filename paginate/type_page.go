@@ -6,7 +6,8 @@ import (
 )
 
 // PageNumber: PageField carries the page number (Start, default 1) and
-// PageSizeField the page size.
+// PageSizeField the page size. With In "path" there is no PageField: the
+// page number replaces {page} in the request URL's path.
 const PageNumber Type = "page_number"
 
 // pageNumber is [PageNumber]: the position index is the page number,
@@ -19,6 +20,9 @@ func (pageNumber) step(*plan) int           { return 1 }
 func (pageNumber) prepare(p *plan, c Config) {
 	if c.Start == nil {
 		p.start = 1
+	}
+	if p.inPath {
+		p.page = PagePlaceholder // set puts it in the path
 	}
 }
 

@@ -31,7 +31,7 @@ func Types() []TypeInfo {
 }
 
 // commonKeys are accepted by every type but [None].
-var commonKeys = []string{"in", "page_size", "total_path", "has_more_path", "max_pages"}
+var commonKeys = []string{"in", "page_size", "total_path", "has_more_path", "last_page_path", "max_pages"}
 
 // A typeDef is one row of the registry: a type's name, its keys and its
 // strategy.
@@ -80,7 +80,7 @@ var registry = []typeDef{
 	{name: None, strategy: none{}},
 	{name: OffsetLimit, required: []string{"offset_field"}, optional: []string{"limit_field", "start", "total_pages_path"}, strategy: offsetLimit{}},
 	{name: PageNumber, required: []string{"page_field"}, optional: []string{"page_size_field", "start", "total_pages_path"}, strategy: pageNumber{}},
-	{name: CursorLimit, required: []string{"cursor_field", "cursor_path"}, optional: []string{"limit_field", "max_cursor_bytes"}, strategy: cursorLimit{}},
+	{name: CursorLimit, required: []string{"cursor_field", "cursor_path"}, optional: []string{"limit_field", "max_cursor_bytes", "next_request_url", "next_request_body"}, strategy: cursorLimit{}},
 	{name: LinkHeader, optional: []string{"limit_field", "max_cursor_bytes"}, strategy: linkHeader{}},
 	{name: NextURL, required: []string{"next_url_path"}, optional: []string{"limit_field", "max_cursor_bytes"}, strategy: nextURL{}},
 }

@@ -15,12 +15,12 @@ import (
 )
 
 func TestTypes(t *testing.T) {
-	common := []string{"in", "page_size", "total_path", "has_more_path", "max_pages"}
+	common := []string{"in", "page_size", "total_path", "has_more_path", "last_page_path", "max_pages"}
 	want := []TypeInfo{
 		{Name: None, Required: []string{}, Optional: []string{}},
 		{Name: OffsetLimit, Required: []string{"offset_field"}, Optional: append([]string{"limit_field", "start", "total_pages_path"}, common...)},
 		{Name: PageNumber, Required: []string{"page_field"}, Optional: append([]string{"page_size_field", "start", "total_pages_path"}, common...)},
-		{Name: CursorLimit, Required: []string{"cursor_field", "cursor_path"}, Optional: append([]string{"limit_field", "max_cursor_bytes"}, common...)},
+		{Name: CursorLimit, Required: []string{"cursor_field", "cursor_path"}, Optional: append([]string{"limit_field", "max_cursor_bytes", "next_request_url", "next_request_body"}, common...)},
 		{Name: LinkHeader, Required: []string{}, Optional: append([]string{"limit_field", "max_cursor_bytes"}, common...)},
 		{Name: NextURL, Required: []string{"next_url_path"}, Optional: append([]string{"limit_field", "max_cursor_bytes"}, common...)},
 	}
@@ -33,7 +33,7 @@ func TestTypes(t *testing.T) {
 	raw, err := json.Marshal(Types()[3])
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"name":"cursor_limit","required":["cursor_field","cursor_path"],
-		"optional":["limit_field","max_cursor_bytes","in","page_size","total_path","has_more_path","max_pages"]}`, string(raw))
+		"optional":["limit_field","max_cursor_bytes","next_request_url","next_request_body","in","page_size","total_path","has_more_path","last_page_path","max_pages"]}`, string(raw))
 }
 
 // TestTypesMatchValidate checks, for every type and every key, that
@@ -76,9 +76,14 @@ func withKey(t *testing.T, c Config, k string) Config {
 			f.SetInt(2)
 		case reflect.Pointer:
 			f.Set(reflect.ValueOf(intp(1)))
+		case reflect.Map:
+			f.Set(reflect.ValueOf(map[string]any{"cursor": CursorPlaceholder}))
 		}
 		if k == "limit_field" || k == "page_size_field" {
 			c.PageSize = 2
+		}
+		if k == "next_request_url" || k == "next_request_body" {
+			c.In = InBody
 		}
 		return c
 	}
@@ -135,7 +140,7 @@ func TestRecipeToyType(t *testing.T) {
 	t.Cleanup(func() { registry = saved })
 
 	assert.Contains(t, Types(), TypeInfo{Name: headerTokenType, Required: []string{"cursor_field"},
-		Optional: []string{"limit_field", "max_cursor_bytes", "in", "page_size", "total_path", "has_more_path", "max_pages"}})
+		Optional: []string{"limit_field", "max_cursor_bytes", "in", "page_size", "total_path", "has_more_path", "last_page_path", "max_pages"}})
 	assert.NoError(t, Config{Type: headerTokenType, CursorField: "token", LimitField: "n", PageSize: 2}.Validate())
 	assert.ElementsMatch(t, []string{"cursor_field", "next_url_path"},
 		configFields(t, Config{Type: headerTokenType, NextURLPath: "next"}.Validate()))

@@ -100,7 +100,7 @@ func pageError(n int, req *http.Request, err error) error {
 // Walk builds each request from first, injecting the paging parameters, and
 // passes it to Fetch. It yields every response it receives, in order,
 // including an empty one, and stops at the first of these rules that holds:
-// no records; has_more false; the records (total_path) or pages
+// no records; has_more false; last_page true; the records (total_path) or pages
 // (total_pages_path) so far reach the total; a page shorter than page_size
 // (offset_limit, page_number and "$last" cursors, and only when the response
 // gives neither a total nor a has-more flag, which are trusted over the page
@@ -129,6 +129,8 @@ func (w *Walker) Walk(ctx context.Context, first Request) iter.Seq2[Response, er
 		err = errors.New("paginate: Walker.Fetch is nil")
 	case first.URL == nil || !first.URL.IsAbs() || first.URL.Host == "":
 		err = errors.New("paginate: first request needs an absolute URL")
+	default:
+		err = checkFirst(p, first.URL)
 	}
 	fetch, prefetch := w.Fetch, w.Prefetch
 	first = Request{
@@ -287,13 +289,25 @@ func (s *walk) fetchPage(ctx context.Context, pos position, req *http.Request) (
 func (s *walk) request(ctx context.Context, pos position) (*http.Request, error) {
 	p, first := s.p, s.first
 	u := pos.url
-	if u == nil {
+	later := pos.n > 1 // next_request_url and next_request_body apply
+	switch {
+	case u != nil:
+	case later && p.contURL != nil:
+		u = first.URL.ResolveReference(p.contURL)
+	default:
 		u = cloneURL(first.URL)
+	}
+	if later && p.contBody != nil {
+		return newRequest(ctx, first, u, withCursor(p.contBody, pos.cursor))
 	}
 	body := cloneBody(first.Body)
 	var err error
 	set := func(field string, v any) {
 		if field == "" || err != nil {
+			return
+		}
+		if p.inPath && field == p.page {
+			setPathPage(u, v.(int))
 			return
 		}
 		if p.body {
@@ -387,7 +401,8 @@ func wrapPage(n int, req *http.Request, err error) error {
 }
 
 // stop applies the stop rules that do not depend on the type to resp, the
-// response at pos: no records, has_more false, the total reached, or a
+// response at pos: no records, has_more false, last_page true, the total
+// reached, or a
 // short page (for the types where it ends the walk) when the response
 // tells neither a total nor a has-more flag.
 func (s *walk) stop(ctx context.Context, pos position, resp *Response) (bool, error) {
@@ -401,6 +416,11 @@ func (s *walk) stop(ctx context.Context, pos position, resp *Response) (bool, er
 	if err != nil || (known && !more) {
 		return true, err
 	}
+	last, lastKnown, err := readFlag(ctx, "last_page_path", p.lastPage, resp)
+	if err != nil || last {
+		return true, err
+	}
+	known = known || lastKnown
 	if s.total, err = readCount(ctx, "total_path", p.total, resp); err != nil {
 		return true, err
 	}

@@ -188,7 +188,7 @@ func TestCopies(t *testing.T) {
 			tmpl.Request.Headers[k] = "changed"
 		}
 		for k := range tmpl.Request.Query {
-			tmpl.Request.Query[k] = "changed"
+			tmpl.Request.Query[k] = []string{"changed"}
 		}
 		if args, ok := tmpl.Request.Body["Args"].(map[string]any); ok {
 			args["PageSize"] = -1

@@ -35,6 +35,10 @@
 //
 // The empty expression (and "$") selects the document itself.
 //
+// A path that starts with "$key" (alone, or followed by '.' or '[') reads
+// the key named "$key", not a key of the root: the connector package sets
+// it on records taken from the values of an object keyed by id.
+//
 // Singleton leniency: an index 0 or -1 applied to a JSON object selects the
 // object itself, so emails[0].value reads both the SCIM array form
 // {"emails":[{"value":…}]} and the single-object form some vendors send
@@ -57,6 +61,9 @@ import (
 
 	"github.com/PaesslerAG/gval"
 )
+
+// KeyName is the key a simple path starting with "$key" reads first.
+const KeyName = "$key"
 
 // Path is a compiled JSON path. It is immutable and safe for concurrent use.
 // The zero Path selects the document itself.
@@ -281,7 +288,11 @@ func keyByte(c byte) bool {
 // that use general JSONPath syntax and a *SyntaxError for malformed ones.
 func parseSimple(expr string) ([]Step, error) {
 	i := 0
-	if strings.HasPrefix(expr, "$") {
+	var steps []Step
+	first := true
+	if rest, ok := strings.CutPrefix(expr, KeyName); ok && (rest == "" || rest[0] == '.' || rest[0] == '[') {
+		steps, i, first = []Step{{Key: KeyName}}, len(KeyName), false
+	} else if strings.HasPrefix(expr, "$") {
 		i = 1
 		if len(expr) == 1 {
 			return nil, nil
@@ -296,8 +307,6 @@ func parseSimple(expr string) ([]Step, error) {
 			}
 		}
 	}
-	var steps []Step
-	first := true
 	for i < len(expr) {
 		c := expr[i]
 		switch {

@@ -91,7 +91,7 @@ func Template(s *fakevendor.Server) connector.Template {
 		p.CursorField, p.CursorPath, p.LimitField = "after", "$last.id", "limit"
 	case fakevendor.PaginateLinkHeader, fakevendor.PaginateNextURL:
 		p.PageSize = 0 // the limit goes in the query; the next URL keeps it
-		t.Request.Query = map[string]string{"limit": strconv.Itoa(c.PageSize)}
+		t.Request.Query = connector.QueryValues{"limit": {strconv.Itoa(c.PageSize)}}
 		if c.Pagination == fakevendor.PaginateNextURL {
 			p.NextURLPath = `["@odata.nextLink"]`
 		}
