@@ -53,7 +53,7 @@ func ExampleCompile_errors() {
 	// Output:
 	// mapping: field "email" path "emails[0" at offset 6: unterminated '['
 	// mapping: field "name" path "display name" at offset 7: unexpected ' ' in key (use a bracket key like ["a b"])
-	// mapping: field "status_values[\"on\"]": saasconnect: unknown status "enabled" (want one of active, inactive, suspended, deprovisioned, unknown)
+	// mapping: field "status_values[\"on\"]": saasconnect: unknown status "enabled" (want one of active, pending, inactive, suspended, deprovisioned, unknown)
 	// mapping: field "status_values": status_values given but fields has no status path
 }
 
