@@ -42,7 +42,7 @@ func ExampleCompile_errors() {
 	)
 	fmt.Println(err)
 	// Output:
-	// filter: filters[0].operator: unknown operator "eq" (want one of equal, not_equal, in, not_in, contains, exists, not_exists)
+	// filter: filters[0].operator: unknown operator "eq" (want one of equal, not_equal, in, not_in, contains, not_contains, starts_with, ends_with, matches, exists, not_exists)
 	// filter: filters[1].value: in needs a list value (got a string)
 }
 
