@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/saasconnect/saasconnect/filter"
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
 	"github.com/saasconnect/saasconnect/internal/jsonscan"
 	"github.com/saasconnect/saasconnect/paginate"
@@ -215,8 +216,18 @@ func (c *Connector) projectionPaths() (rec, doc []*jsonpath.Path) {
 		}
 		return p
 	}
-	for _, f := range c.tmpl.Filters {
+	var addFilter func(f filter.Condition) // groups nest: every test's field
+	addFilter = func(f filter.Condition) {
 		rec = append(rec, compile(f.Field))
+		for _, g := range f.Any {
+			addFilter(g)
+		}
+		if f.Not != nil {
+			addFilter(*f.Not)
+		}
+	}
+	for _, f := range c.tmpl.Filters {
+		addFilter(f)
 	}
 	pg := c.tmpl.Pagination
 	if rest, ok := strings.CutPrefix(pg.CursorPath, "$last"); ok && (rest == "" || rest[0] == '.' || rest[0] == '[') {
