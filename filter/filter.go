@@ -391,8 +391,7 @@ type condition struct {
 	op    Operator
 	value any
 	list  []any                     // in, not_in
-	text  string                    // contains, not_contains, starts_with, ends_with
-	re    *regexp.Regexp            // matches
+	text  string                    // contains, not_contains
 	str   func(v any, ok bool) bool // starts_with, ends_with, matches
 
 	anyOf []*condition // an any group
