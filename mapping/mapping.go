@@ -83,15 +83,17 @@ type Spec struct {
 	// alias for LastActivityField; any other name lands in User.Extra.
 	Fields map[string]string `json:"fields"`
 	// StatusValues maps vendor status values to Status names
-	// ({"ACTIVE": "active", "true": "active"}). JSON booleans match the keys
+	// ({"ACTIVE": "active", "true": "active", "invited": "pending"}). JSON booleans match the keys
 	// "true" and "false", numbers their literal. Keys match exactly, then
 	// case-insensitively. Values not listed map to StatusUnknown. Without
 	// StatusValues, a vendor value equal to a Status name (any case) maps to
 	// it and any other to StatusUnknown.
 	StatusValues map[string]string `json:"status_values,omitempty"`
-	// TimeFormat is the format of the last-activity value: a Go layout,
-	// TimeUnix ("unix") or TimeUnixMilli ("unix_ms"). "" detects it (see
-	// ParseTime).
+	// TimeFormat is the format of the last-activity value: TimeUnix
+	// ("unix"), TimeUnixMilli ("unix_ms"), TimeDotNet ("dotnet"),
+	// TimeRFC3339 ("rfc3339") or a Go layout. "" detects it; a declared
+	// format is used instead of detection, and a value that does not match
+	// it is a *FieldError for the record (see ParseTime).
 	TimeFormat string `json:"time_format,omitempty"`
 	// LastActivityField is the path of the last-activity timestamp; ""
 	// means the vendor reports none.
