@@ -45,6 +45,7 @@ func ExampleList() {
 		fmt.Printf("%-18s %-8s %s\n", t.Slug, t.Support, t.Name)
 	}
 	// Output:
+	// 1password-scim     partial  1Password (SCIM bridge)
 	// active-directory   full     Active Directory
 	// adobe-workfront    full     Adobe Workfront
 	// apptio             partial  Apptio
@@ -59,11 +60,14 @@ func ExampleList() {
 	// jira-cloud         full     Jira Cloud
 	// lucidchart         partial  Lucidchart
 	// microsoft-entra    full     Microsoft Entra ID
+	// miro-scim          partial  Miro (SCIM)
 	// namely             full     Namely
+	// notion-scim        partial  Notion (SCIM)
 	// okta               full     Okta
 	// openldap           full     OpenLDAP (inetOrgPerson)
 	// oracle-fusion      full     Oracle Fusion Cloud
 	// practitest         full     PractiTest
+	// scim               full     SCIM 2.0 (generic)
 	// slack              full     Slack
 	// smartsheet         full     Smartsheet
 	// webex              full     Webex
