@@ -18,11 +18,11 @@ import (
 // designSlugs is the list of prebuilt vendors the package must ship, sorted.
 var designSlugs = []string{
 	"active-directory", // a directory (LDAP) source
-	"adobe-workfront", "apptio", "autodesk", "bugsnag", "cyberark-identity",
-	"domo", "figma", "github", "github-copilot", "hubspot", "jira-cloud", "lucidchart",
-	"microsoft-entra", "namely", "okta",
+	"adobe-workfront", "apptio", "autodesk", "bugsnag", "cloudflare", "cyberark-identity",
+	"datadog", "domo", "figma", "github", "github-copilot", "gitlab", "hubspot",
+	"jira-cloud", "lucidchart", "microsoft-entra", "namely", "okta",
 	"openldap", // a directory (LDAP) source
-	"oracle-fusion", "practitest",
+	"oracle-fusion", "pagerduty", "practitest", "sentry",
 	"slack", "smartsheet", "webex",
 }
 
