@@ -51,11 +51,14 @@ func ExampleList() {
 	// apptio             partial  Apptio
 	// autodesk           full     Autodesk Construction Cloud / BIM 360
 	// bugsnag            partial  Bugsnag
+	// cloudflare         full     Cloudflare
 	// cyberark-identity  partial  CyberArk Identity
+	// datadog            full     Datadog
 	// domo               full     Domo
 	// figma              full     Figma
 	// github             full     GitHub
 	// github-copilot     full     GitHub Copilot
+	// gitlab             full     GitLab Self-Managed
 	// hubspot            full     HubSpot
 	// jira-cloud         full     Jira Cloud
 	// lucidchart         partial  Lucidchart
@@ -66,8 +69,10 @@ func ExampleList() {
 	// okta               full     Okta
 	// openldap           full     OpenLDAP (inetOrgPerson)
 	// oracle-fusion      full     Oracle Fusion Cloud
+	// pagerduty          full     PagerDuty
 	// practitest         full     PractiTest
 	// scim               full     SCIM 2.0 (generic)
+	// sentry             full     Sentry
 	// slack              full     Slack
 	// smartsheet         full     Smartsheet
 	// webex              full     Webex

@@ -19,13 +19,35 @@ import (
 var designSlugs = []string{
 	"1password-scim",   // SCIM at the customer's own bridge
 	"active-directory", // a directory (LDAP) source
-	"adobe-workfront", "apptio", "autodesk", "bugsnag", "cyberark-identity",
-	"domo", "figma", "github", "github-copilot", "hubspot", "jira-cloud", "lucidchart",
-	"microsoft-entra", "miro-scim", "namely", "notion-scim", "okta",
+	"adobe-workfront",
+	"apptio",
+	"autodesk",
+	"bugsnag",
+	"cloudflare",
+	"cyberark-identity",
+	"datadog",
+	"domo",
+	"figma",
+	"github",
+	"github-copilot",
+	"gitlab",
+	"hubspot",
+	"jira-cloud",
+	"lucidchart",
+	"microsoft-entra",
+	"miro-scim",
+	"namely",
+	"notion-scim",
+	"okta",
 	"openldap", // a directory (LDAP) source
-	"oracle-fusion", "practitest",
+	"oracle-fusion",
+	"pagerduty",
+	"practitest",
 	"scim", // generic SCIM 2.0: the customer's own base_url
-	"slack", "smartsheet", "webex",
+	"sentry",
+	"slack",
+	"smartsheet",
+	"webex",
 }
 
 // partialSlugs are the vendors whose templates rest on facts known only from
