@@ -94,25 +94,45 @@ func (p Policy) Throttled(status int, h http.Header) bool {
 }
 
 // ThrottleWait reads the wait a throttling response asks for: its
-// Retry-After (see ParseRetryAfter), else, when X-RateLimit-Remaining is 0,
-// the time until X-RateLimit-Reset, an epoch time in seconds (a reset already
-// past gives 0). ok is false when neither form is present and valid.
+// Retry-After (see ParseRetryAfter), else, when a remaining-requests header
+// says 0, the time until the matching reset header. The header families
+// read, in order, are X-RateLimit-* (GitHub, Datadog), X-Rate-Limit-*
+// (Okta) and RateLimit-* (the IETF draft; PagerDuty, GitLab). A reset value
+// of at least half the current Unix time is an epoch time in seconds
+// (GitHub, Okta, GitLab; one already past gives 0); a smaller one is a
+// number of seconds to wait (Datadog, PagerDuty, the draft): no vendor
+// asks for decades. ok is false when no form is present and valid.
 func ThrottleWait(h http.Header, now time.Time) (d time.Duration, ok bool) {
 	if d, ok := ParseRetryAfter(h.Get("Retry-After"), now); ok {
 		return d, true
 	}
-	if strings.TrimSpace(h.Get("X-RateLimit-Remaining")) != "0" {
-		return 0, false
+	for _, family := range [...]string{"X-RateLimit-", "X-Rate-Limit-", "RateLimit-"} {
+		if strings.TrimSpace(h.Get(family+"Remaining")) != "0" {
+			continue
+		}
+		if d, ok := resetWait(h.Get(family+"Reset"), now); ok {
+			return d, true
+		}
 	}
-	reset, err := strconv.ParseInt(strings.TrimSpace(h.Get("X-RateLimit-Reset")), 10, 64)
+	return 0, false
+}
+
+// resetWait reads one reset header value (see ThrottleWait), capped by
+// MaxRetryAfter.
+func resetWait(v string, now time.Time) (time.Duration, bool) {
+	reset, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 	if err != nil || reset < 0 {
 		return 0, false
 	}
 	const maxSecs = int64(MaxRetryAfter / time.Second)
-	if secs := reset - now.Unix(); secs > maxSecs {
-		return time.Duration(maxSecs) * time.Second, true
+	secs := reset
+	if reset >= now.Unix()/2 {
+		secs = reset - now.Unix()
 	}
-	return max(time.Unix(reset, 0).Sub(now), 0), true
+	if secs > maxSecs {
+		return MaxRetryAfter, true
+	}
+	return max(time.Duration(secs)*time.Second, 0), true
 }
 
 // Backoff returns the wait before attempt n+1 after attempt n (n >= 1) failed:

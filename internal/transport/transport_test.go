@@ -234,6 +234,11 @@ func TestThrottleWait(t *testing.T) {
 		{"reset missing", hdr("X-RateLimit-Remaining", "0"), 0, false},
 		{"reset not a number", hdr("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "soon"), 0, false},
 		{"retry-after first", hdr("Retry-After", "1", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", epoch(time.Hour)), time.Second, true},
+		{"reset in seconds (Datadog)", hdr("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "42"), 42 * time.Second, true},
+		{"okta's header names", hdr("X-Rate-Limit-Remaining", "0", "X-Rate-Limit-Reset", epoch(20*time.Second)), 20 * time.Second, true},
+		{"draft header names in seconds (PagerDuty)", hdr("ratelimit-remaining", "0", "ratelimit-reset", "7"), 7 * time.Second, true},
+		{"draft header names as an epoch (GitLab)", hdr("RateLimit-Remaining", "0", "RateLimit-Reset", epoch(time.Minute)), time.Minute, true},
+		{"a family with requests left is not read", hdr("X-RateLimit-Remaining", "5", "X-RateLimit-Reset", "42", "RateLimit-Remaining", "0", "RateLimit-Reset", "3"), 3 * time.Second, true},
 	}
 	for _, tt := range tests {
 		d, ok := ThrottleWait(tt.h, now)
