@@ -65,7 +65,9 @@ type Spec struct {
 	// Fields maps a field name to a vendor path. The system fields id,
 	// email, name, first_name, last_name, status, role, department and
 	// title fill the User fields of those names; "last_activity" is an
-	// alias for LastActivityField; any other name lands in User.Extra.
+	// alias for LastActivityField; "licenses" reads an array of license
+	// ids or names (or a single one) into User.Licenses, each element
+	// coerced as a system field; any other name lands in User.Extra.
 	Fields map[string]string `json:"fields"`
 	// StatusValues maps vendor status values to Status names
 	// ({"ACTIVE": "active", "true": "active"}). JSON booleans match the keys
@@ -154,12 +156,13 @@ const (
 	slotRole
 	slotDepartment
 	slotTitle
+	slotLicenses
 )
 
 var slots = map[string]slot{
 	"id": slotID, "email": slotEmail, "name": slotName, "first_name": slotFirstName,
 	"last_name": slotLastName, "status": slotStatus, "role": slotRole,
-	"department": slotDepartment, "title": slotTitle,
+	"department": slotDepartment, "title": slotTitle, "licenses": slotLicenses,
 }
 
 type field struct {
@@ -450,6 +453,13 @@ func (m *Mapper) Map(rec any) (saasconnect.User, error) {
 			u.Extra[f.name] = v
 		case slotStatus:
 			u.Status = m.mapStatus(v)
+		case slotLicenses:
+			l, err := toStrings(v)
+			if err != nil {
+				errs = append(errs, &FieldError{Field: f.name, Path: path.String(), Offset: -1, Err: err})
+				continue
+			}
+			u.Licenses = l
 		default:
 			s, err := toString(v)
 			if err != nil {
