@@ -47,6 +47,7 @@ type Connector struct {
 	retryOn     []int
 	policy      transport.Policy
 	ldap        *ldapdir.Search // an ldap source's search (source_ldap.go); nil for http
+	resources   []*resourceListing // the declared resource listings, in Resources order (resources.go)
 }
 
 // New validates t, resolves the settings s against t.Settings() (every
@@ -120,7 +121,7 @@ func (c *Connector) compile(r resolved) error {
 		return err
 	}
 	c.compileActivity()
-	return nil
+	return c.compileResources(r.values)
 }
 
 // listing is one listing a template declares: its first request, paging,
@@ -143,12 +144,16 @@ func (t Template) users() listing {
 // compileRequest builds a listing's first request from its request block,
 // filling placeholders from vals.
 func compileRequest(req RequestSpec, vals map[string]string) (paginate.Request, error) {
-	u, err := expandURL(req.UsersURL, vals)
+	key, raw := "request.users_url", req.UsersURL
+	if req.URL != "" { // a resource listing
+		key, raw = "request.url", req.URL
+	}
+	u, err := expandURL(raw, vals)
 	if err != nil {
-		return paginate.Request{}, fmt.Errorf("request.users_url: %w", err)
+		return paginate.Request{}, fmt.Errorf("%s: %w", key, err)
 	}
 	if err := transport.CheckURL(u); err != nil {
-		return paginate.Request{}, fmt.Errorf("request.users_url: %w", err)
+		return paginate.Request{}, fmt.Errorf("%s: %w", key, err)
 	}
 	if len(req.Query) > 0 {
 		q := u.Query()
@@ -243,6 +248,7 @@ func (c *Connector) compileResponse(l listing) error {
 	}
 	rec, doc := projectionPaths(l)
 	c.pages = newPageDecoder(c.records, rec, doc)
+	c.pages.success, c.pages.errMessage = c.success, c.errMessage
 	return nil
 }
 

@@ -44,6 +44,9 @@ type Table struct {
 	// Identity names the columns of which a Spec must map at least one,
 	// and a record must have at least one value; empty = no identity rule.
 	Identity []string
+	// Required names the columns a Spec must map and every record must
+	// have a value in.
+	Required []string
 	// Extra accepts fields that are not columns into Record.Extra; when
 	// false they are compile errors.
 	Extra bool
@@ -84,7 +87,8 @@ func (r Record) Int(name string) *int { n, _ := r.value(name).(*int); return n }
 func (r Record) Time(name string) time.Time { t, _ := r.value(name).(time.Time); return t }
 
 // ErrMissingValue is returned (inside a *FieldError) by TableMapper.Map for
-// a record with no value in any of the table's identity columns.
+// a record with no value in any of the table's identity columns, or none in
+// a required column.
 var ErrMissingValue = errors.New("mapping: record has no value in any identity field")
 
 // TableMapper is a Spec compiled against a Table. It is immutable and safe
@@ -145,6 +149,11 @@ func CompileTable(s Spec, t Table) (*TableMapper, error) {
 	errs = append(errs, m.compileFallbacks(s)...)
 	if len(t.Identity) > 0 && !slices.ContainsFunc(t.Identity, func(n string) bool { _, ok := s.Fields[n]; return ok }) {
 		errs = append(errs, &FieldError{Field: t.Identity[0], Offset: -1, Err: fmt.Errorf("missing: map at least %s", strings.Join(t.Identity, " or "))})
+	}
+	for _, n := range t.Required {
+		if _, ok := s.Fields[n]; !ok {
+			errs = append(errs, &FieldError{Field: n, Offset: -1, Err: errors.New("missing: this field is required")})
+		}
 	}
 	if s.LastActivityField != "" {
 		errs = append(errs, &FieldError{Field: "last_activity_field", Path: s.LastActivityField, Offset: -1, Err: errors.New("not used here: map the time fields by name")})
@@ -267,6 +276,11 @@ func (m *TableMapper) Map(rec any) (Record, error) {
 				errs = append(errs, &FieldError{Field: field, Path: m.fields[f].path.String(), Offset: -1, Err: ErrMissingValue})
 				break
 			}
+		}
+	}
+	for _, n := range m.table.Required {
+		if f := slices.IndexFunc(m.fields, func(f tableField) bool { return f.name == n }); f >= 0 && (r.value(n) == nil || r.value(n) == "") && len(errs) == 0 {
+			errs = append(errs, &FieldError{Field: n, Path: m.fields[f].path.String(), Offset: -1, Err: ErrMissingValue})
 		}
 	}
 	if len(errs) > 0 {
