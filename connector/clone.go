@@ -11,7 +11,7 @@ import (
 // Clone returns a deep copy of t: every slice, map and pointer reachable from
 // it (settings, auth login body, request headers, query and body, the
 // pagination start, response fields, fallbacks and status values, filters
-// and their values, retry statuses) is copied, so changing the copy never
+// and their values, retry statuses, the resource listings) is copied, so changing the copy never
 // changes t and the two may be used from different goroutines. Nil maps and
 // slices stay nil. Clone only reads t; it is safe to call concurrently with
 // other readers of t.
@@ -44,6 +44,10 @@ func (t Template) Clone() Template {
 	}
 	t.RetryOn = slices.Clone(t.RetryOn)
 	t.LDAP = t.LDAP.Clone()
+	for _, row := range resourceTable { // licenses, applications, assignments
+		block := row.block(&t)
+		*block = (*block).clone()
+	}
 	return t
 }
 

@@ -512,3 +512,114 @@ func (c *Connector) logRun(ctx context.Context, rep Report) {
 		slog.Int("retries", rep.Retries), slog.Int("record_errors", len(rep.RecordErrors)),
 		slog.Duration("duration", rep.Finished.Sub(rep.Started)), slog.String("error", rep.Err))
 }
+
+// resources checks the declared resource listings: each block's request
+// (with the users listing's rules, its URL under url), pagination, response
+// (its fields against the resource's field table) and filters, every
+// problem located under the block's key ("licenses.response.fields.total").
+func (v *validator) resources() {
+	t := v.t
+	if t.Request.URL != "" {
+		v.add("request.url", "the users listing names its URL with users_url (url is a resource listing's key)")
+	}
+	for _, d := range t.declared() {
+		name, s := string(d.row.name), d.spec
+		if t.isLDAP() {
+			v.add(name, "an ldap source lists users only")
+			continue
+		}
+		// The users listing's checks, run on a template holding this
+		// listing, with their paths moved under the block.
+		sub := &validator{t: Template{
+			Version: t.Version, Declared: t.Declared, Auth: t.Auth,
+			Request: s.Request, Pagination: s.Pagination, Response: s.Response, Filters: s.Filters,
+		}}
+		sub.t.Request.UsersURL, sub.t.Request.URL = s.Request.URL, ""
+		sub.request()
+		sub.placeholders()
+		sub.pagination()
+		sub.filters()
+		for _, e := range sub.errs {
+			var te *TemplateError
+			if !errors.As(e, &te) || !strings.HasPrefix(te.Path, "request") && !strings.HasPrefix(te.Path, "pagination") && !strings.HasPrefix(te.Path, "filters") {
+				continue // the settings and auth checks: reported once, at the top level
+			}
+			path := te.Path
+			if path == "request.users_url" {
+				if strings.TrimSpace(s.Request.URL) == "" {
+					continue // reported below, under its own key
+				}
+				path = "request.url"
+			}
+			v.addErr(name+"."+path, te.Err)
+		}
+		if strings.TrimSpace(s.Request.URL) == "" {
+			v.add(name+".request.url", "missing: the URL of the %s listing is required", name)
+		}
+		if s.Request.UsersURL != "" {
+			v.add(name+".request.users_url", "users_url is the users listing's key: name this listing's URL with url")
+		}
+		v.resourceResponse(d)
+		switch {
+		case s.Kind == "":
+			if _, ok := s.Response.Fields["kind"]; d.row.name == ResourceAssignments && !ok {
+				v.add(name+".kind", "missing: set \"kind\": \"license\" or \"application\", or map response.fields.kind")
+			}
+		case d.row.name != ResourceAssignments:
+			v.add(name+".kind", "only the assignments listing has a kind")
+		case s.Kind != saasconnect.AssignmentLicense && s.Kind != saasconnect.AssignmentApplication:
+			v.add(name+".kind", "unknown kind %q (want license or application)", s.Kind)
+		}
+	}
+}
+
+// resourceResponse checks a resource listing's response block.
+func (v *validator) resourceResponse(d declaredResource) {
+	name, r := string(d.row.name), d.spec.Response
+	at := name + ".response"
+	if _, err := jsonpath.Compile(r.RecordsPath); err != nil {
+		v.addErr(at+".records_path", err)
+	}
+	if r.SuccessPath != "" {
+		if _, err := jsonpath.Compile(r.SuccessPath); err != nil {
+			v.addErr(at+".success_path", err)
+		}
+	}
+	if r.ErrorMessagePath != "" {
+		if r.SuccessPath == "" {
+			v.add(at+".error_message_path", "needs %s.success_path (the message is read only from a page that says it failed)", at)
+		} else if _, err := jsonpath.Compile(r.ErrorMessagePath); err != nil {
+			v.addErr(at+".error_message_path", err)
+		}
+	}
+	if len(r.Fields) == 0 {
+		v.add(at+".fields", "missing: map at least %s", strings.Join(d.row.table.Identity, " or "))
+		return
+	}
+	_, err := mapping.CompileTable(d.listing().mapping, d.row.table)
+	for _, e := range unjoin(err) {
+		var fe *mapping.FieldError
+		switch {
+		case !errors.As(e, &fe):
+			v.addErr(at, e)
+		case fe.Field == "time_format", fe.Field == "status_values":
+			v.addErr(at+"."+fe.Field, fe.Err)
+		case strings.HasPrefix(fe.Field, "fallbacks.") || strings.HasPrefix(fe.Field, "fallbacks["):
+			v.addErr(at+".fallback_fields"+strings.TrimPrefix(fe.Field, "fallbacks"), fe.Err)
+		default:
+			v.addErr(joinPath(at+".fields", fe.Field), fe.Err)
+		}
+	}
+}
+
+// clone deep-copies l with Template.Clone's rules (nil stays nil): its
+// blocks are cloned as the users listing's are.
+func (l *ListingSpec) clone() *ListingSpec {
+	if l == nil {
+		return nil
+	}
+	c := *l
+	sub := Template{Request: l.Request, Pagination: l.Pagination, Response: l.Response, Filters: l.Filters}.Clone()
+	c.Request, c.Pagination, c.Response, c.Filters = sub.Request, sub.Pagination, sub.Response, sub.Filters
+	return &c
+}
