@@ -46,6 +46,14 @@
 //	Spec{Fields: map[string]string{"email": "mail"}, Fallbacks: map[string][]string{"email": {"userPrincipalName"}}}
 //
 // A field without fallbacks costs nothing more on the hot path.
+//
+// # Other record types
+//
+// Records that are not users (licenses, SSO applications, assignments) map
+// onto a [Record] through a [Table], the record type's typed columns
+// (string, integer, time): [CompileTable] checks a Spec against it, and
+// [TableMapper.Map] coerces each column's value to its kind, with the
+// paths, fallbacks and time formats described here.
 package mapping
 
 import (

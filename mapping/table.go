@@ -341,8 +341,12 @@ func toInt(v any) (*int, error) {
 		n = int(x)
 	case json.Number:
 		i, err := strconv.Atoi(string(x))
-		if err != nil {
-			return nil, fmt.Errorf("want an integer, got %s", x)
+		if err != nil { // 3.0 and 1e3 are integers too
+			f, ferr := strconv.ParseFloat(string(x), 64)
+			if ferr != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+				return nil, fmt.Errorf("want an integer, got %s", x)
+			}
+			i = int(f)
 		}
 		n = i
 	case string:
