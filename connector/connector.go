@@ -47,7 +47,9 @@ type Connector struct {
 	retryOn     []int
 	policy      transport.Policy
 	ldap        *ldapdir.Search // an ldap source's search (source_ldap.go); nil for http
-	resources   []*resourceListing // the declared resource listings, in Resources order (resources.go)
+	// resources are the declared resource listings, in Resources order
+	// (resources.go).
+	resources []*resourceListing
 }
 
 // New validates t, resolves the settings s against t.Settings() (every

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
-		"net/http"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
