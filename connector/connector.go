@@ -20,10 +20,11 @@ import (
 )
 
 // Connector is a compiled Template bound to its settings: it lists one
-// vendor tenant's users. Everything is compiled once, in New.
+// vendor tenant's users, and the licenses, applications and assignments the
+// template declares. Everything is compiled once, in New.
 //
 // A Connector is safe for concurrent use by multiple goroutines; each Users,
-// Run or Test call is an independent walk of the listing. Cached
+// Run, Test, RunAll or resource iterator call is an independent walk. Cached
 // credentials (OAuth2 and session tokens) are shared between them.
 type Connector struct {
 	name string

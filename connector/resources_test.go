@@ -558,3 +558,20 @@ func TestResourceJSON(t *testing.T) {
 		}
 	}
 }
+
+// An ldap source lists users only: each resource block is an error.
+func TestResourceLDAPSource(t *testing.T) {
+	tmpl := MustParseTemplate([]byte(resourcesJSON))
+	tmpl.Source = SourceLDAP
+	var got []string
+	for _, e := range unjoin(tmpl.Validate()) {
+		var te *TemplateError
+		if errors.As(e, &te) && slices.Contains([]string{"licenses", "applications", "assignments"}, te.Path) {
+			got = append(got, te.Path+": "+te.Err.Error())
+		}
+	}
+	want := []string{"licenses: an ldap source lists users only", "applications: an ldap source lists users only", "assignments: an ldap source lists users only"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("resource errors (-want +got):\n%s", diff)
+	}
+}
