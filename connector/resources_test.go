@@ -1,7 +1,6 @@
 package connector
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -538,26 +537,6 @@ func TestResourceOtherOrigin(t *testing.T) {
 	}
 }
 
-func TestResourceJSON(t *testing.T) {
-	for _, tt := range []struct {
-		v    any
-		want string
-	}{
-		{saasconnect.License{ID: "E3", Total: intp(0)}, `{"id":"E3","total":0}`},
-		{saasconnect.Application{ID: "a", SignOnMode: "SAML_2_0", AssignedUsers: intp(2), LastUsed: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)},
-			`{"id":"a","sign_on_mode":"SAML_2_0","last_used":"2026-01-02T00:00:00Z","assigned_users":2}`},
-		{saasconnect.Assignment{Kind: "license", TargetID: "E3", UserEmail: "a@x.test"}, `{"kind":"license","target_id":"E3","user_email":"a@x.test"}`},
-		{saasconnect.User{ID: "u", Licenses: []string{"E3"}}, `{"id":"u","licenses":["E3"]}`},
-	} {
-		b, err := json.Marshal(tt.v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := cmp.Diff(tt.want, string(b)); diff != "" {
-			t.Errorf("%T JSON (-want +got):\n%s", tt.v, diff)
-		}
-	}
-}
 
 // An ldap source lists users only: each resource block is an error.
 func TestResourceLDAPSource(t *testing.T) {
