@@ -269,11 +269,9 @@ func (m *TableMapper) Map(rec any) (Record, error) {
 		r.values[f.col] = val
 	}
 	if len(errs) == 0 && len(m.table.Identity) > 0 && !slices.ContainsFunc(m.table.Identity, func(n string) bool { return r.String(n) != "" }) {
-		field := m.table.Identity[0]
-		for _, n := range m.table.Identity {
+		for _, n := range m.table.Identity { // named by the first identity column mapped
 			if f := slices.IndexFunc(m.fields, func(f tableField) bool { return f.name == n }); f >= 0 {
-				field = n
-				errs = append(errs, &FieldError{Field: field, Path: m.fields[f].path.String(), Offset: -1, Err: ErrMissingValue})
+				errs = append(errs, &FieldError{Field: n, Path: m.fields[f].path.String(), Offset: -1, Err: ErrMissingValue})
 				break
 			}
 		}
