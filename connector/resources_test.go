@@ -554,3 +554,31 @@ func TestResourceLDAPSource(t *testing.T) {
 		t.Errorf("resource errors (-want +got):\n%s", diff)
 	}
 }
+
+// A listing's success_path is checked on that listing's pages only.
+func TestResourceSuccessPath(t *testing.T) {
+	tmpl := MustParseTemplate([]byte(resourcesJSON))
+	tmpl.Licenses.Response.SuccessPath = "ok" // the tenant's license pages have none: failed
+	tn := newTenant()
+	c, err := New(tmpl, "tenant", tenantSettings, WithHTTPClient(&http.Client{Transport: tn.transport()}))
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	reps, err := c.RunAll(t.Context(), Sinks{})
+	var re *ResponseError
+	if !errors.As(err, &re) || !strings.Contains(err.Error(), `connector "tenant": licenses: page 1:`) {
+		t.Errorf("RunAll error = %v, want a *ResponseError on the licenses listing", err)
+	}
+	status := map[Resource]RunStatus{}
+	for r, rep := range reps {
+		status[r] = rep.Status
+		assertNoSecrets(t, rep.Err)
+		if strings.Contains(rep.Err, "tenant-secret") || strings.Contains(rep.Err, "tok-1") {
+			t.Errorf("report of %s leaks a credential: %s", r, rep.Err)
+		}
+	}
+	want := map[Resource]RunStatus{ResourceUsers: Succeeded, ResourceLicenses: Failed, ResourceApplications: Succeeded, ResourceAssignments: Succeeded}
+	if diff := cmp.Diff(want, status); diff != "" {
+		t.Errorf("statuses (-want +got):\n%s", diff)
+	}
+}
