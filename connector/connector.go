@@ -128,9 +128,9 @@ func (c *Connector) compile(r resolved) error {
 }
 
 // listing is one listing a template declares: its first request, paging,
-// response, filters and mapping. A template declares one today, the users
-// listing; the compile phases work on a listing so that listings of the
-// same shape can follow.
+// response, filters and mapping. Every template declares the users
+// listing; the licenses, applications and assignments blocks declare more
+// (resources.go), compiled by the same phases.
 type listing struct {
 	request    RequestSpec
 	pagination paginate.Config
