@@ -537,7 +537,6 @@ func TestResourceOtherOrigin(t *testing.T) {
 	}
 }
 
-
 // An ldap source lists users only: each resource block is an error.
 func TestResourceLDAPSource(t *testing.T) {
 	tmpl := MustParseTemplate([]byte(resourcesJSON))
