@@ -4,7 +4,9 @@
 // how recently each user was active, and hand the result to the caller (a Go
 // service, a JSON Lines file, or the Flexera One import API).
 //
-// This root package holds the model: [User], [Status] and [ActivityState]. It
+// This root package holds the model: [User], [Status] and [ActivityState],
+// and the tenant's other resources, [License], [Application] and
+// [Assignment]. It
 // imports none of the other packages of the module; they all import it.
 //
 // # Getting started

@@ -36,6 +36,10 @@ type User struct {
 	Application string `json:"application,omitempty"`
 	// Connector is the name of the connector instance that found the user.
 	Connector string `json:"connector,omitempty"`
+	// Licenses holds the ids or names of the licenses the user holds, as
+	// the vendor lists them with the user (the template's "licenses"
+	// field); nil when the template maps none.
+	Licenses []string `json:"licenses,omitempty"`
 
 	// Extra holds mapped fields that are not system fields, by template key.
 	Extra map[string]any `json:"extra,omitempty"`

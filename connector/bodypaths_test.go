@@ -92,7 +92,7 @@ var notPagePaths = map[string]string{
 	"response.status_values": "values, not paths", "response.time_format": "",
 	"response.value_maps": "values, not paths", "activity.never_values": "times, not paths",
 	"filters[].operator": "", "activity.type": "", "activity.application": "", "activity.inactive_after": "",
-	"rate_limit.per": "", "request.users_url": "", "request.method": "", "request.headers": "", "request.query": "",
+	"rate_limit.per": "", "request.users_url": "", "request.url": "", "request.method": "", "request.headers": "", "request.query": "",
 	"slug": "", "name": "", "vendor": "", "support": "", "docs_url": "", "description": "",
 	"settings[].name": "", "settings[].default": "", "settings[].description": "",
 	"auth.method": "", "auth.token_type": "", "auth.header": "", "auth.query_param": "", "auth.grant_type": "",
@@ -147,6 +147,59 @@ func TestBodyPathsCoverTemplate(t *testing.T) {
 				t.Errorf("%s is listed on the wrong side (record %v, document %v)", key, rec, doc)
 			}
 		})
+	}
+}
+
+// TestBodyPathsCoverListings is TestBodyPathsCoverTemplate for the
+// resource listings (licenses, applications, assignments): every key of a
+// listing block is classified with the users listing's key of the same
+// name, and a body path set in a listing reaches that listing's body
+// paths, the ones its own page decoder keeps, and no other listing's.
+func TestBodyPathsCoverListings(t *testing.T) {
+	leaves := stringLeaves(reflect.TypeFor[ListingSpec](), "")
+	for _, key := range leaves {
+		_, isPath := pagePaths[key]
+		_, isNot := notPagePaths[key]
+		if isPath == isNot && key != "kind" {
+			t.Errorf("listing key %q: classify it in pagePaths or notPagePaths", key)
+		}
+	}
+	for _, row := range resourceTable {
+		for key, pp := range pagePaths {
+			if !slices.Contains(leaves, key) {
+				continue // a users-only key (activity)
+			}
+			t.Run(string(row.name)+"."+key, func(t *testing.T) {
+				tmpl := MustParseTemplate([]byte(resourcesJSON))
+				const sentinel = "sentinel.path"
+				spec := *row.block(&tmpl)
+				sub := Template{Request: spec.Request, Pagination: spec.Pagination, Response: spec.Response, Filters: spec.Filters}.Clone()
+				pp.set(&sub, sentinel)
+				spec.Request, spec.Pagination, spec.Response, spec.Filters = sub.Request, sub.Pagination, sub.Response, sub.Filters
+				for _, d := range tmpl.declared() {
+					rec, doc := bodyPaths(d.listing())
+					where, other := doc, rec
+					if pp.rec {
+						where, other = rec, doc
+					}
+					if d.row.name != row.name {
+						if slices.Contains(rec, sentinel) || slices.Contains(doc, sentinel) {
+							t.Errorf("%s.%s reaches the %s listing's body paths", row.name, key, d.row.name)
+						}
+						continue
+					}
+					if !slices.Contains(where, sentinel) {
+						t.Errorf("%s.%s = %q is missing from the body paths (record %v, document %v)", row.name, key, sentinel, rec, doc)
+					}
+					if slices.Contains(other, sentinel) {
+						t.Errorf("%s.%s is listed on the wrong side (record %v, document %v)", row.name, key, rec, doc)
+					}
+				}
+				if rec, doc := bodyPaths(tmpl.users()); slices.Contains(rec, sentinel) || slices.Contains(doc, sentinel) {
+					t.Errorf("%s.%s reaches the users listing's body paths", row.name, key)
+				}
+			})
+		}
 	}
 }
 

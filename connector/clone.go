@@ -12,7 +12,7 @@ import (
 // it (settings, auth login body, request headers, query and body, the
 // pagination start, response fields, fallbacks, status values and value
 // maps, filters with their values and groups, activity never values, retry
-// statuses) is copied, so changing the copy never
+// statuses, the resource listings) is copied, so changing the copy never
 // changes t and the two may be used from different goroutines. Nil maps and
 // slices stay nil. Clone only reads t; it is safe to call concurrently with
 // other readers of t.
@@ -59,6 +59,10 @@ func (t Template) Clone() Template {
 	}
 	t.RetryOn = slices.Clone(t.RetryOn)
 	t.LDAP = t.LDAP.Clone()
+	for _, row := range resourceTable { // licenses, applications, assignments
+		block := row.block(&t)
+		*block = (*block).clone()
+	}
 	return t
 }
 

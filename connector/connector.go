@@ -20,13 +20,13 @@ import (
 )
 
 // Connector is a compiled Template bound to its settings: it lists one
-// vendor tenant's users. Everything is compiled once, in New, except the
-// first request of a template whose auth.token_response_settings fill
-// settings from the token response: each walk compiles it after obtaining
-// a token.
+// vendor tenant's users, and the licenses, applications and assignments the
+// template declares. Everything is compiled once, in New, except the first
+// request of a template whose auth.token_response_settings fill settings
+// from the token response: each walk compiles it after obtaining a token.
 //
 // A Connector is safe for concurrent use by multiple goroutines; each Users,
-// Run or Test call is an independent walk of the listing. Cached
+// Run, Test, RunAll or resource iterator call is an independent walk. Cached
 // credentials (OAuth2 and session tokens) are shared between them.
 type Connector struct {
 	name string
@@ -53,6 +53,9 @@ type Connector struct {
 	// tokenSettings is set when the auth method fills settings from the
 	// token response (token_settings.go).
 	tokenSettings *tokenSettings
+	// resources are the declared resource listings, in Resources order
+	// (resources.go).
+	resources []*resourceListing
 }
 
 // New validates t, resolves the settings s against t.Settings() (every
@@ -129,13 +132,13 @@ func (c *Connector) compile(r resolved) error {
 		return err
 	}
 	c.compileActivity()
-	return nil
+	return c.compileResources(r.values)
 }
 
 // listing is one listing a template declares: its first request, paging,
-// response, filters and mapping. A template declares one today, the users
-// listing; the compile phases work on a listing so that listings of the
-// same shape can follow.
+// response, filters and mapping. Every template declares the users
+// listing; the licenses, applications and assignments blocks declare more
+// (resources.go), compiled by the same phases.
 type listing struct {
 	request    RequestSpec
 	pagination paginate.Config
@@ -152,12 +155,16 @@ func (t Template) users() listing {
 // compileRequest builds a listing's first request from its request block,
 // filling placeholders from vals.
 func compileRequest(req RequestSpec, pg paginate.Config, vals map[string]string) (paginate.Request, error) {
-	u, err := expandUsersURL(req.UsersURL, pg, vals)
+	key, raw := "request.users_url", req.UsersURL
+	if req.URL != "" { // a resource listing
+		key, raw = "request.url", req.URL
+	}
+	u, err := expandUsersURL(raw, pg, vals)
 	if err != nil {
-		return paginate.Request{}, fmt.Errorf("request.users_url: %w", err)
+		return paginate.Request{}, fmt.Errorf("%s: %w", key, err)
 	}
 	if err := transport.CheckURL(u); err != nil {
-		return paginate.Request{}, fmt.Errorf("request.users_url: %w", err)
+		return paginate.Request{}, fmt.Errorf("%s: %w", key, err)
 	}
 	u.RawQuery = addQuery(u.RawQuery, req.Query, vals)
 	h := http.Header{}
@@ -252,6 +259,7 @@ func (c *Connector) compileResponse(l listing) error {
 	rec, doc := projectionPaths(l)
 	c.pages = newPageDecoder(c.records, rec, doc)
 	c.pages.values = l.response.RecordsAs == RecordsAsValues
+	c.pages.success, c.pages.errMessage = c.success, c.errMessage
 	return nil
 }
 

@@ -66,7 +66,24 @@ func (e *TestError) Unwrap() error { return e.Err }
 // URL (404, DNS, connection refused), a wrong records_path ("response has no
 // `seats` key; top-level keys are …") and records that cannot be mapped
 // (naming the missing field of the first record). No user is returned.
+//
+// It then checks each declared resource listing (licenses, applications,
+// assignments) the same way, on its first page; the error joins the
+// problems of every listing, each naming its listing ("licenses listing:
+// test failed ..."), and errors.As finds their *TestError.
 func (c *Connector) Test(ctx context.Context) error {
+	err := c.testUsers(ctx)
+	if len(c.resources) == 0 {
+		return err
+	}
+	if err != nil {
+		err = &listingError{resource: ResourceUsers, err: err}
+	}
+	return errors.Join(err, c.testResources(ctx))
+}
+
+// testUsers is Test for the users listing.
+func (c *Connector) testUsers(ctx context.Context) error {
 	if c.ldap != nil {
 		return c.testLDAP(ctx)
 	}

@@ -38,6 +38,13 @@
 //   - [Connector.Test] makes one authenticated request and explains what is
 //     wrong (credentials, URL, records_path, mapping, TLS) as a [*TestError].
 //
+// A template may also declare licenses, applications and assignments
+// listings ([ListingSpec]): [Connector.Licenses], [Connector.Applications]
+// and [Connector.Assignments] iterate over them as Users does, and
+// [Connector.RunAll] runs every declared listing with one [Report] per
+// [Resource]. The listings share one token, one rate limiter and the retry
+// policy.
+//
 // Every request goes through retry( rate limit( auth( base ) ) ): throttling
 // (429, 502, 503, 504, retry_on) and transient failures are retried with
 // backoff, honouring Retry-After up to [RetryPolicy.MaxWait]; a 401 forces

@@ -26,6 +26,9 @@ type pageDecoder struct {
 	records *jsonpath.Path
 	proj    *jsonscan.Decoder // nil: decode fully
 	values  bool              // records_as values: decodeValues
+	// success and errMessage are the listing's response.success_path and
+	// error_message_path, checked on every page; nil when none.
+	success, errMessage *jsonpath.Path
 }
 
 // newPageDecoder returns the decoder for a connector that reads recordPaths
@@ -171,7 +174,7 @@ func (c *Connector) fetch(ctx context.Context, req *http.Request) (paginate.Resp
 // fetchFull is fetch with full decoding: Test shows the keys of a record
 // that does not map, which projection would have dropped.
 func (c *Connector) fetchFull(ctx context.Context, req *http.Request) (paginate.Response, error) {
-	return c.fetchWith(ctx, req, &pageDecoder{records: c.records, values: c.pages.values})
+	return c.fetchWith(ctx, req, &pageDecoder{records: c.records, values: c.pages.values, success: c.success, errMessage: c.errMessage})
 }
 
 // readCapped appends what r holds to buf, up to max bytes, growing buf by

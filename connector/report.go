@@ -29,6 +29,10 @@ const (
 type Report struct {
 	// Connector is the connector instance name given to New.
 	Connector string
+	// Resource is the listing the report covers: ResourceUsers for Run,
+	// each declared resource for RunAll. Its records are counted in Seen,
+	// Kept and Filtered.
+	Resource Resource
 	// Started and Finished are read from the connector's clock (WithClock).
 	Started, Finished time.Time
 	Status            RunStatus
@@ -64,10 +68,14 @@ type Report struct {
 type Progress struct {
 	// Connector is the connector instance name.
 	Connector string
+	// Resource is the listing being walked (ResourceUsers for Users and
+	// Run).
+	Resource Resource
 	// Pages counts pages of records received so far.
 	Pages int
-	// Seen counts records received; Users counts users delivered.
-	Seen, Users int
+	// Seen counts records received; Records counts records delivered;
+	// Users is Records for the users listing, 0 for the others.
+	Seen, Users, Records int
 	// Requests counts HTTP requests sent (token and login requests and
 	// retries included); Retries counts failed attempts that were retried.
 	Requests, Retries int

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -118,7 +117,7 @@ func (e *joinedError) Unwrap() []error { return e.errs }
 // (nothing was delivered) or Cancelled (ctx ended the run), and the error
 // says why. A run that stopped early is never Succeeded.
 func (c *Connector) Run(ctx context.Context, each func(saasconnect.User) error) (Report, error) {
-	rep := Report{Connector: c.name, Started: c.opts.now()}
+	rep := Report{Connector: c.name, Resource: ResourceUsers, Started: c.opts.now()}
 	var st walkState
 	var eachErr error
 	err := c.walk(ctx, &st, func(u saasconnect.User) bool {
@@ -136,6 +135,13 @@ func (c *Connector) Run(ctx context.Context, each func(saasconnect.User) error) 
 	if eachErr != nil {
 		err = c.wrap(fmt.Errorf("stopped by the caller after %d users: %w", st.kept, eachErr))
 	}
+	return rep, c.finish(ctx, &rep, &st, err)
+}
+
+// finish completes rep from the walk's counts and error err (nil when the
+// listing was walked), sets its Status, logs it, and returns the run's
+// error (nil only when Succeeded).
+func (c *Connector) finish(ctx context.Context, rep *Report, st *walkState, err error) error {
 	rep.Walked = err == nil
 	snap := st.stats.Snapshot()
 	rep.Finished = c.opts.now()
@@ -148,7 +154,7 @@ func (c *Connector) Run(ctx context.Context, each func(saasconnect.User) error) 
 		rep.Status = Succeeded
 	case err == nil:
 		rep.Status = Partial
-		err = c.recordErrors(&st)
+		err = c.recordErrors(st)
 	case ctx.Err() != nil:
 		rep.Status = Cancelled
 	case st.kept > 0 || len(rep.RecordErrors) > 0:
@@ -159,16 +165,8 @@ func (c *Connector) Run(ctx context.Context, each func(saasconnect.User) error) 
 	if err != nil {
 		rep.Err = err.Error() // already redacted by wrap
 	}
-	level := slog.LevelInfo
-	if rep.Status != Succeeded {
-		level = slog.LevelWarn
-	}
-	c.opts.logger.LogAttrs(ctx, level, "run finished",
-		slog.String("connector", c.name), slog.String("status", string(rep.Status)),
-		slog.Int("users", rep.Kept), slog.Int("pages", rep.Pages), slog.Int("requests", rep.Requests),
-		slog.Int("retries", rep.Retries), slog.Int("record_errors", len(rep.RecordErrors)),
-		slog.Duration("duration", rep.Finished.Sub(rep.Started)), slog.String("error", rep.Err))
-	return rep, err
+	c.logRun(ctx, *rep)
+	return err
 }
 
 // walk runs the pipeline: pages -> filters -> mapping -> activity -> emit.
@@ -208,15 +206,7 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 			st.summary.Add(u)
 			st.kept++
 		}
-		if c.opts.progress != nil {
-			snap := st.stats.Snapshot()
-			c.opts.progress(Progress{
-				Connector: c.name, Pages: st.pages, Seen: st.seen, Users: st.kept,
-				Requests: snap.Requests, Retries: snap.Retries,
-				RateLimitWaits: snap.RateLimitWaits, RateLimitWait: snap.RateLimitWait,
-				RetryWait: snap.RetryWait,
-			})
-		}
+		c.progress(ResourceUsers, st)
 	}
 	return nil
 }
@@ -271,7 +261,7 @@ func (c *Connector) fetchOnce(ctx context.Context, req *http.Request, pages *pag
 	}
 	page, err := pages.decode(resp.Body, c.opts.maxBody, c.opts.raw)
 	if page.Body != nil {
-		if serr := checkSuccess(page.Body, c.success, c.errMessage); serr != nil {
+		if serr := checkSuccess(page.Body, pages.success, pages.errMessage); serr != nil {
 			return paginate.Response{}, serr
 		}
 	}

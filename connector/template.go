@@ -28,7 +28,8 @@ const TemplateVersion = 1
 // Its JSON form has the general keys (version, slug, name, vendor, support,
 // docs_url, description, settings) and one block per concern: auth,
 // request, pagination, response, filters, activity, rate_limit and
-// retry_on. Every key, its default and the rules between keys are
+// retry_on; the optional licenses, applications and assignments blocks
+// declare more listings (see ListingSpec). Every key, its default and the rules between keys are
 // documented in docs/templates.md in the repository; the field comments
 // below summarise them. Besides the declared settings, every template
 // accepts the optional ca_file setting (see CAFileSetting).
@@ -67,6 +68,13 @@ type Template struct {
 	Source string `json:"source,omitempty"`
 	// LDAP is the directory search of an "ldap" source. Extension.
 	LDAP *ldapdir.Config `json:"ldap,omitempty"`
+
+	// Licenses, Applications and Assignments are the optional listings of
+	// the tenant's other resources (see ListingSpec); nil when not
+	// declared. They share the settings, auth, rate_limit and retry_on.
+	Licenses     *ListingSpec `json:"licenses,omitempty"`
+	Applications *ListingSpec `json:"applications,omitempty"`
+	Assignments  *ListingSpec `json:"assignments,omitempty"`
 }
 
 // AuthMethod names how requests get credentials (auth.method).
@@ -92,6 +100,10 @@ type RequestSpec struct {
 	// verbatim, one in the path is url.PathEscape'd, one in a query value
 	// url.QueryEscape'd.
 	UsersURL string `json:"users_url"`
+	// URL is the first page's URL of a licenses, applications or
+	// assignments listing (their key instead of users_url), with the same
+	// placeholder rules.
+	URL string `json:"url,omitempty"`
 	// Method is GET (default) or POST.
 	Method string `json:"method,omitempty"`
 	// Headers and Query values may hold {placeholders}. Query parameters

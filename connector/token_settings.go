@@ -51,13 +51,23 @@ func (v *validator) tokenResponseSettings() {
 	}
 }
 
-// start returns the first request of a walk: c.first, or, when the auth
-// method reads settings from the token response, the first request compiled
-// with them (fetching a token first if none is cached).
+// start returns the first request of a walk of the users listing: c.first,
+// or, when the auth method reads settings from the token response, the
+// first request compiled with them (fetching a token first if none is
+// cached).
 func (c *Connector) start(ctx context.Context) (paginate.Request, error) {
+	if c.tokenSettings == nil {
+		return c.first, nil
+	}
+	return c.startListing(ctx, c.tokenSettings.request, c.tmpl.Pagination, c.first)
+}
+
+// startListing is start for any listing: compiled is the listing's first
+// request as compiled at New, req and pg its blocks.
+func (c *Connector) startListing(ctx context.Context, req RequestSpec, pg paginate.Config, compiled paginate.Request) (paginate.Request, error) {
 	ts := c.tokenSettings
 	if ts == nil {
-		return c.first, nil
+		return compiled, nil
 	}
 	got, err := ts.src.TokenSettings(ctx)
 	if err != nil {
@@ -65,7 +75,7 @@ func (c *Connector) start(ctx context.Context) (paginate.Request, error) {
 	}
 	vals := maps.Clone(ts.vals)
 	maps.Copy(vals, got)
-	first, err := compileRequest(ts.request, c.tmpl.Pagination, vals)
+	first, err := compileRequest(req, pg, vals)
 	if err != nil {
 		return paginate.Request{}, fmt.Errorf("with the settings from the token response: %w", err)
 	}

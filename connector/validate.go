@@ -33,7 +33,9 @@ var settingNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 // every {placeholder} names a declared or auth-implied setting; the
 // pagination block; records_path, success_path, error_message_path and
 // every mapped path (fallback_fields included); status_values targets and time_format; filters; activity;
-// rate_limit; retry_on.
+// rate_limit; retry_on; and each declared licenses, applications and
+// assignments block by the same rules, its paths under its key
+// ("licenses.request.url", "licenses.response.fields.total").
 func (t Template) Validate() error {
 	v := &validator{t: t}
 	v.general()
@@ -52,6 +54,7 @@ func (t Template) Validate() error {
 	v.filters()
 	v.activity()
 	v.limits()
+	v.resources() // the licenses, applications and assignments blocks (resources.go)
 	return errors.Join(v.errs...)
 }
 

@@ -43,6 +43,30 @@ func toString(v any) (string, error) {
 	return "", fmt.Errorf("want a string, got %T", v)
 }
 
+// toStrings coerces a decoded JSON value to a list of strings: each
+// element of an array as toString does (null and empty elements are left
+// out), a single value as a list of one. An empty result is nil.
+func toStrings(v any) ([]string, error) {
+	list, ok := v.([]any)
+	if !ok {
+		list = []any{v}
+	}
+	var out []string
+	for i, e := range list {
+		s, err := toString(e)
+		if err != nil {
+			if ok {
+				return nil, fmt.Errorf("element %d: %w", i, err)
+			}
+			return nil, err
+		}
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
 // formatFloat formats f without exponent or float artifacts: integral
 // values as integers, others with the fewest digits that round-trip.
 func formatFloat(f float64) string {

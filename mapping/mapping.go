@@ -60,6 +60,14 @@
 //	Spec{Fields: map[string]string{"email": "mail"}, Fallbacks: map[string][]string{"email": {"userPrincipalName"}}}
 //
 // A field without fallbacks costs nothing more on the hot path.
+//
+// # Other record types
+//
+// Records that are not users (licenses, SSO applications, assignments) map
+// onto a [Record] through a [Table], the record type's typed columns
+// (string, integer, time): [CompileTable] checks a Spec against it, and
+// [TableMapper.Map] coerces each column's value to its kind, with the
+// paths, fallbacks and time formats described here.
 package mapping
 
 import (
@@ -80,7 +88,9 @@ type Spec struct {
 	// Fields maps a field name to a vendor path. The system fields id,
 	// email, name, first_name, last_name, status, role, department and
 	// title fill the User fields of those names; "last_activity" is an
-	// alias for LastActivityField; any other name lands in User.Extra.
+	// alias for LastActivityField; "licenses" reads an array of license
+	// ids or names (or a single one) into User.Licenses, each element
+	// coerced as a system field; any other name lands in User.Extra.
 	Fields map[string]string `json:"fields"`
 	// StatusValues maps vendor status values to Status names
 	// ({"ACTIVE": "active", "true": "active", "invited": "pending"}). JSON booleans match the keys
@@ -183,12 +193,13 @@ const (
 	slotRole
 	slotDepartment
 	slotTitle
+	slotLicenses
 )
 
 var slots = map[string]slot{
 	"id": slotID, "email": slotEmail, "name": slotName, "first_name": slotFirstName,
 	"last_name": slotLastName, "status": slotStatus, "role": slotRole,
-	"department": slotDepartment, "title": slotTitle,
+	"department": slotDepartment, "title": slotTitle, "licenses": slotLicenses,
 }
 
 type field struct {
@@ -549,6 +560,13 @@ func (m *Mapper) Map(rec any) (saasconnect.User, error) {
 			u.Extra[f.name] = v
 		case slotStatus:
 			u.Status = m.mapStatus(v)
+		case slotLicenses:
+			l, err := toStrings(v)
+			if err != nil {
+				errs = append(errs, &FieldError{Field: f.name, Path: path.String(), Offset: -1, Err: err})
+				continue
+			}
+			u.Licenses = l
 		default:
 			if f.values != nil {
 				if s, ok := f.values.mapSystem(v); ok {
