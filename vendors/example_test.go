@@ -64,6 +64,7 @@ func ExampleList() {
 	// openldap           full     OpenLDAP (inetOrgPerson)
 	// oracle-fusion      full     Oracle Fusion Cloud
 	// practitest         full     PractiTest
+	// servicenow         full     ServiceNow
 	// slack              full     Slack
 	// smartsheet         full     Smartsheet
 	// webex              full     Webex

@@ -22,7 +22,7 @@ var designSlugs = []string{
 	"domo", "figma", "github", "github-copilot", "hubspot", "jira-cloud", "lucidchart",
 	"microsoft-entra", "namely", "okta",
 	"openldap", // a directory (LDAP) source
-	"oracle-fusion", "practitest",
+	"oracle-fusion", "practitest", "servicenow",
 	"slack", "smartsheet", "webex",
 }
 
