@@ -48,6 +48,7 @@ func ExampleList() {
 	// active-directory   full     Active Directory
 	// adobe-workfront    full     Adobe Workfront
 	// apptio             partial  Apptio
+	// asana              full     Asana
 	// autodesk           full     Autodesk Construction Cloud / BIM 360
 	// bugsnag            partial  Bugsnag
 	// cyberark-identity  partial  CyberArk Identity
