@@ -51,6 +51,7 @@ func ExampleList() {
 	// asana              full     Asana
 	// autodesk           full     Autodesk Construction Cloud / BIM 360
 	// bugsnag            partial  Bugsnag
+	// calendly           full     Calendly
 	// cyberark-identity  partial  CyberArk Identity
 	// domo               full     Domo
 	// figma              full     Figma
