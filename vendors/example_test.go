@@ -55,6 +55,7 @@ func ExampleList() {
 	// cyberark-identity  partial  CyberArk Identity
 	// domo               full     Domo
 	// figma              full     Figma
+	// freshdesk          full     Freshdesk
 	// github             full     GitHub
 	// github-copilot     full     GitHub Copilot
 	// hubspot            full     HubSpot
