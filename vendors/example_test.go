@@ -59,6 +59,7 @@ func ExampleList() {
 	// github             full     GitHub
 	// github-copilot     full     GitHub Copilot
 	// hubspot            full     HubSpot
+	// intercom           full     Intercom
 	// jira-cloud         full     Jira Cloud
 	// lucidchart         partial  Lucidchart
 	// microsoft-entra    full     Microsoft Entra ID

@@ -19,7 +19,7 @@ import (
 var designSlugs = []string{
 	"active-directory", // a directory (LDAP) source
 	"adobe-workfront", "apptio", "asana", "autodesk", "bugsnag", "calendly", "cyberark-identity",
-	"domo", "figma", "freshdesk", "github", "github-copilot", "hubspot", "jira-cloud", "lucidchart",
+	"domo", "figma", "freshdesk", "github", "github-copilot", "hubspot", "intercom", "jira-cloud", "lucidchart",
 	"microsoft-entra", "namely", "okta",
 	"openldap", // a directory (LDAP) source
 	"oracle-fusion", "practitest", "servicenow",
