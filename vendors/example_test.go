@@ -49,17 +49,21 @@ func ExampleList() {
 	// active-directory   full     Active Directory
 	// adobe-workfront    full     Adobe Workfront
 	// apptio             partial  Apptio
+	// asana              full     Asana
 	// autodesk           full     Autodesk Construction Cloud / BIM 360
 	// bugsnag            partial  Bugsnag
+	// calendly           full     Calendly
 	// cloudflare         full     Cloudflare
 	// cyberark-identity  partial  CyberArk Identity
 	// datadog            full     Datadog
 	// domo               full     Domo
 	// figma              full     Figma
+	// freshdesk          full     Freshdesk
 	// github             full     GitHub
 	// github-copilot     full     GitHub Copilot
 	// gitlab             full     GitLab Self-Managed
 	// hubspot            full     HubSpot
+	// intercom           full     Intercom
 	// jira-cloud         full     Jira Cloud
 	// lucidchart         partial  Lucidchart
 	// microsoft-entra    full     Microsoft Entra ID
@@ -73,6 +77,7 @@ func ExampleList() {
 	// practitest         full     PractiTest
 	// scim               full     SCIM 2.0 (generic)
 	// sentry             full     Sentry
+	// servicenow         full     ServiceNow
 	// slack              full     Slack
 	// smartsheet         full     Smartsheet
 	// webex              full     Webex
