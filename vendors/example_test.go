@@ -67,4 +67,5 @@ func ExampleList() {
 	// slack              full     Slack
 	// smartsheet         full     Smartsheet
 	// webex              full     Webex
+	// zoom               partial  Zoom
 }

@@ -23,13 +23,13 @@ var designSlugs = []string{
 	"microsoft-entra", "namely", "okta",
 	"openldap", // a directory (LDAP) source
 	"oracle-fusion", "practitest",
-	"slack", "smartsheet", "webex",
+	"slack", "smartsheet", "webex", "zoom",
 }
 
 // partialSlugs are the vendors whose templates rest on facts known only from
 // community code or assumptions (see the README's vendor table); their
 // templates must say "partial", not "full".
-var partialSlugs = []string{"apptio", "bugsnag", "cyberark-identity", "lucidchart"}
+var partialSlugs = []string{"apptio", "bugsnag", "cyberark-identity", "lucidchart", "zoom"}
 
 func TestSlugsMatchDesign(t *testing.T) {
 	var got []string
