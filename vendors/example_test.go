@@ -67,5 +67,6 @@ func ExampleList() {
 	// slack              full     Slack
 	// smartsheet         full     Smartsheet
 	// webex              full     Webex
+	// zendesk            full     Zendesk
 	// zoom               partial  Zoom
 }
