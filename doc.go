@@ -87,10 +87,13 @@
 // "emails[0].value", `["@odata.nextLink"]`), evaluated directly, or JSONPath
 // expressions, compiled once. Timestamps are auto-detected (RFC 3339 with or
 // without zone, date only, Workfront's layout, epoch seconds and
-// milliseconds) unless time_format says otherwise, and returned in UTC. A
+// milliseconds) unless time_format declares one (unix, unix_ms, dotnet,
+// rfc3339 or a Go layout), and returned in UTC. A
 // record with neither email nor id is an error on that record, never an empty
 // user. response.fallback_fields gives a field alternative paths for records
-// that lack the first (Graph's email: mail, else userPrincipalName).
+// that lack the first (Graph's email: mail, else userPrincipalName), and
+// response.value_maps a table from vendor values to text (Zoom's license
+// type 1, 2, 3 as basic, licensed, on_prem).
 // mapping.Suggest proposes a mapping from a sample record
 // (`saasconnect suggest --sample FILE`).
 //
@@ -98,7 +101,9 @@
 //
 // Package filter keeps the records that match every condition
 // {field, operator, value} of the template: equal, not_equal, in, not_in,
-// contains, exists and not_exists, compared type-aware on the vendor record.
+// contains, not_contains, starts_with, ends_with, matches (RE2), exists and
+// not_exists, compared type-aware on the vendor record, including fields the
+// template does not map. {"any": [...]} and {"not": {...}} group conditions.
 //
 // # Activity
 //
@@ -111,8 +116,9 @@
 //
 // [connector.Connector.Run] returns a connector.Report, the execution log:
 // status (succeeded, partial, failed, cancelled), requests, retries, pages,
-// records seen, kept and filtered, per-record mapping errors and the
-// activity summary. A run that stopped early is never succeeded, and a page
+// records seen, kept and filtered, per-record mapping errors, the kept
+// users by account status (pending invitations included) and the activity
+// summary. A run that stopped early is never succeeded, and a page
 // that fails after its retries fails the run: nothing is truncated quietly.
 // Every connector retries 429, 502, 503 and 504 (and the template's retry_on
 // statuses, and a 403 carrying Retry-After or X-RateLimit-Remaining: 0, as

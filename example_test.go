@@ -31,5 +31,5 @@ func ExampleParseStatus() {
 	fmt.Println(err)
 	// Output:
 	// suspended <nil>
-	// saasconnect: unknown status "gone" (want one of active, inactive, suspended, deprovisioned, unknown)
+	// saasconnect: unknown status "gone" (want one of active, pending, inactive, suspended, deprovisioned, unknown)
 }

@@ -57,9 +57,12 @@ func (u User) Key() string {
 // Status is a user's account status, normalised across vendors.
 type Status string
 
-// The account statuses a vendor value can be mapped to.
+// The account statuses a vendor value can be mapped to. StatusPending is an
+// account that was invited but has not accepted yet (Zoom "pending", Slack
+// and Atlassian invitations): it holds a seat without ever having been used.
 const (
 	StatusActive        Status = "active"
+	StatusPending       Status = "pending"
 	StatusInactive      Status = "inactive"
 	StatusSuspended     Status = "suspended"
 	StatusDeprovisioned Status = "deprovisioned"
@@ -68,7 +71,7 @@ const (
 
 // Statuses lists every valid Status, in declaration order.
 func Statuses() []Status {
-	return []Status{StatusActive, StatusInactive, StatusSuspended, StatusDeprovisioned, StatusUnknown}
+	return []Status{StatusActive, StatusPending, StatusInactive, StatusSuspended, StatusDeprovisioned, StatusUnknown}
 }
 
 // ParseStatus returns the Status named s (case-insensitive), or an error
@@ -79,7 +82,7 @@ func ParseStatus(s string) (Status, error) {
 			return st, nil
 		}
 	}
-	return "", fmt.Errorf("saasconnect: unknown status %q (want one of active, inactive, suspended, deprovisioned, unknown)", s)
+	return "", fmt.Errorf("saasconnect: unknown status %q (want one of active, pending, inactive, suspended, deprovisioned, unknown)", s)
 }
 
 // ActivityState classifies how recently a user was active.

@@ -2,6 +2,7 @@ package saasconnect
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -65,6 +66,12 @@ func TestParseStatus(t *testing.T) {
 		if err != nil || got != s {
 			t.Errorf("ParseStatus(%q) = %q, %v", s, got, err)
 		}
+	}
+	if got, err := ParseStatus("Pending"); err != nil || got != StatusPending {
+		t.Errorf("ParseStatus(Pending) = %q, %v, want %q", got, err, StatusPending)
+	}
+	if !slices.Contains(Statuses(), StatusPending) {
+		t.Errorf("Statuses() = %v, want it to include %q", Statuses(), StatusPending)
 	}
 	if _, err := ParseStatus("nope"); err == nil {
 		t.Error("ParseStatus(nope) = nil error")

@@ -37,7 +37,10 @@ type Classifier struct {
 // Classify returns the state of a user whose last activity is last.
 // reported says whether the vendor reports activity at all (see
 // mapping.Mapper.ReportsActivity): when it does not, the state is
-// ActivityUnknown. Otherwise a zero last is ActivityNever; a last at most
+// ActivityUnknown. Otherwise a zero last is ActivityNever (package mapping
+// gives a zero last activity for an absent value, for its built-in never
+// sentinels such as 0001-01-01T00:00:00Z and the Unix epoch in any form,
+// and for a template's activity.never_values); a last at most
 // InactiveAfter before now (or in the future, as clocks disagree) is
 // ActivityActive; an older one is ActivityInactive.
 func (c Classifier) Classify(last time.Time, reported bool) saasconnect.ActivityState {

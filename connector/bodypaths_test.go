@@ -14,6 +14,13 @@ import (
 // string slices): the keys that could hold a path. A slice of structs
 // contributes "<key>[].<field>".
 func stringLeaves(t reflect.Type, prefix string) []string {
+	return stringLeavesOf(t, prefix, nil)
+}
+
+// stringLeavesOf is stringLeaves that does not enter a struct type already
+// on the walk (filter conditions nest in their any groups).
+func stringLeavesOf(t reflect.Type, prefix string, walking []reflect.Type) []string {
+	walking = append(walking, t)
 	var out []string
 	for f := range t.Fields() {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -26,10 +33,10 @@ func stringLeaves(t reflect.Type, prefix string) []string {
 		}
 		ft := f.Type
 		switch {
-		case ft.Kind() == reflect.Struct:
-			out = append(out, stringLeaves(ft, key)...)
-		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
-			out = append(out, stringLeaves(ft.Elem(), key+"[]")...)
+		case ft.Kind() == reflect.Struct && !slices.Contains(walking, ft):
+			out = append(out, stringLeavesOf(ft, key, walking)...)
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && !slices.Contains(walking, ft.Elem()):
+			out = append(out, stringLeavesOf(ft.Elem(), key+"[]", walking)...)
 		case isStrings(ft):
 			out = append(out, key)
 		}
@@ -83,6 +90,7 @@ var notPagePaths = map[string]string{
 	"pagination.limit_field": "request parameter", "pagination.page_field": "request parameter",
 	"pagination.page_size_field": "request parameter", "pagination.cursor_field": "request parameter",
 	"response.status_values": "values, not paths", "response.time_format": "",
+	"response.value_maps": "values, not paths", "activity.never_values": "times, not paths",
 	"filters[].operator": "", "activity.type": "", "activity.application": "", "activity.inactive_after": "",
 	"rate_limit.per": "", "request.users_url": "", "request.method": "", "request.headers": "", "request.query": "",
 	"slug": "", "name": "", "vendor": "", "support": "", "docs_url": "", "description": "",

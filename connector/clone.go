@@ -10,8 +10,9 @@ import (
 
 // Clone returns a deep copy of t: every slice, map and pointer reachable from
 // it (settings, auth login body, request headers, query and body, the
-// pagination start, response fields, fallbacks and status values, filters
-// and their values, retry statuses) is copied, so changing the copy never
+// pagination start, response fields, fallbacks, status values and value
+// maps, filters with their values and groups, activity never values, retry
+// statuses) is copied, so changing the copy never
 // changes t and the two may be used from different goroutines. Nil maps and
 // slices stay nil. Clone only reads t; it is safe to call concurrently with
 // other readers of t.
@@ -34,6 +35,14 @@ func (t Template) Clone() Template {
 	t.Pagination.NextRequestBody = cloneObject(t.Pagination.NextRequestBody)
 	t.Response.Fields = maps.Clone(t.Response.Fields)
 	t.Response.StatusValues = maps.Clone(t.Response.StatusValues)
+	if t.Response.ValueMaps != nil {
+		vm := make(map[string]map[string]string, len(t.Response.ValueMaps))
+		for k, table := range t.Response.ValueMaps {
+			vm[k] = maps.Clone(table)
+		}
+		t.Response.ValueMaps = vm
+	}
+	t.Activity.NeverValues = slices.Clone(t.Activity.NeverValues)
 	if t.Response.FallbackFields != nil {
 		fb := make(map[string][]string, len(t.Response.FallbackFields))
 		for k, paths := range t.Response.FallbackFields {
@@ -44,14 +53,31 @@ func (t Template) Clone() Template {
 	if t.Filters != nil {
 		fs := make([]filter.Condition, len(t.Filters))
 		for i, c := range t.Filters {
-			c.Value = cloneAny(c.Value)
-			fs[i] = c
+			fs[i] = cloneCondition(c)
 		}
 		t.Filters = fs
 	}
 	t.RetryOn = slices.Clone(t.RetryOn)
 	t.LDAP = t.LDAP.Clone()
 	return t
+}
+
+// cloneCondition deep-copies a filter condition: its value and its any and
+// not groups, at any depth.
+func cloneCondition(c filter.Condition) filter.Condition {
+	c.Value = cloneAny(c.Value)
+	if c.Any != nil {
+		group := make([]filter.Condition, len(c.Any))
+		for i, g := range c.Any {
+			group[i] = cloneCondition(g)
+		}
+		c.Any = group
+	}
+	if c.Not != nil {
+		not := cloneCondition(*c.Not)
+		c.Not = &not
+	}
+	return c
 }
 
 // cloneAuth deep-copies the auth block. It names only the fields that hold

@@ -284,6 +284,8 @@ func mappingSpec(t Template) mapping.Spec {
 		StatusValues:      t.Response.StatusValues,
 		TimeFormat:        t.Response.TimeFormat,
 		LastActivityField: t.Activity.LastActivityField,
+		ValueMaps:         t.Response.ValueMaps,
+		NeverValues:       t.Activity.NeverValues,
 	}
 }
 

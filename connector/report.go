@@ -3,6 +3,7 @@ package connector
 import (
 	"time"
 
+	"github.com/saasconnect/saasconnect"
 	"github.com/saasconnect/saasconnect/activity"
 )
 
@@ -50,6 +51,10 @@ type Report struct {
 	RecordErrors []error
 	// Activity summarises the kept users' activity.
 	Activity activity.Summary
+	// Statuses counts the kept users by account status (Statuses["pending"]
+	// is the number of invited users who have not accepted yet); nil when
+	// no kept user has a status (the template maps none).
+	Statuses map[saasconnect.Status]int
 	// Err is the run's error message, redacted; empty when Status is Succeeded.
 	Err string
 }

@@ -125,6 +125,12 @@ func (c *Connector) Run(ctx context.Context, each func(saasconnect.User) error) 
 		if eachErr = each(u); eachErr != nil {
 			return false
 		}
+		if u.Status != "" {
+			if rep.Statuses == nil {
+				rep.Statuses = make(map[saasconnect.Status]int)
+			}
+			rep.Statuses[u.Status]++
+		}
 		return true
 	})
 	if eachErr != nil {

@@ -123,7 +123,12 @@ type ResponseSpec struct {
 	FallbackFields map[string][]string `json:"fallback_fields,omitempty"`
 	// StatusValues maps vendor status values to saasconnect.Status values.
 	StatusValues map[string]string `json:"status_values,omitempty"`
-	// TimeFormat is a Go layout, "unix" or "unix_ms"; empty = auto-detect.
+	// ValueMaps gives fields of Fields (not status) a table from vendor
+	// values to text ({"license": {"1": "basic", "2": "licensed"}}); a
+	// value not listed passes through, or maps to the key "*".
+	ValueMaps map[string]map[string]string `json:"value_maps,omitempty"`
+	// TimeFormat is "unix", "unix_ms", "dotnet", "rfc3339" or a Go layout;
+	// empty = auto-detect.
 	TimeFormat string `json:"time_format,omitempty"`
 	// SuccessPath is the path of a boolean in every page body that says
 	// whether the request succeeded, for APIs that answer failures with
@@ -145,6 +150,9 @@ type ActivitySpec struct {
 	// Application names the app the activity belongs to (default: the
 	// template's Name).
 	Application string `json:"application,omitempty"`
+	// NeverValues lists vendor last-activity values that mean "never
+	// active", on top of the built-in ones ("1970-01-01T00:00:00.000Z").
+	NeverValues []string `json:"never_values,omitempty"`
 	// InactiveAfter is a Go duration ("720h") or days ("90d"); default 30 days.
 	InactiveAfter string `json:"inactive_after,omitempty"`
 }

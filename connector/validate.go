@@ -307,6 +307,10 @@ func (v *validator) response() {
 			v.add("response.fields", "map at least id or email (a user needs an identity)")
 		case fe.Field == "last_activity_field":
 			v.addErr("activity.last_activity_field", fe.Err)
+		case strings.HasPrefix(fe.Field, "never_values["):
+			v.addErr("activity."+fe.Field, fe.Err)
+		case strings.HasPrefix(fe.Field, "value_maps.") || strings.HasPrefix(fe.Field, "value_maps["):
+			v.addErr("response."+fe.Field, fe.Err)
 		case fe.Field == "time_format", fe.Field == "status_values", strings.HasPrefix(fe.Field, "status_values["):
 			v.addErr("response."+fe.Field, fe.Err)
 		case strings.HasPrefix(fe.Field, "fallbacks.") || strings.HasPrefix(fe.Field, "fallbacks["):

@@ -42,7 +42,7 @@ func ExampleCompile_errors() {
 	)
 	fmt.Println(err)
 	// Output:
-	// filter: filters[0].operator: unknown operator "eq" (want one of equal, not_equal, in, not_in, contains, exists, not_exists, bits_any, bits_all, bits_none)
+	// filter: filters[0].operator: unknown operator "eq" (want one of equal, not_equal, in, not_in, contains, not_contains, starts_with, ends_with, matches, exists, not_exists, bits_any, bits_all, bits_none)
 	// filter: filters[1].value: in needs a list value (got a string)
 }
 
@@ -54,4 +54,43 @@ func ExampleNot() {
 	rec := map[string]any{"status": "SUSPENDED", "roles": []any{"admin", "user"}}
 	fmt.Println(inactiveAdmins.Match(rec))
 	// Output: true
+}
+
+func ExampleCondition_groups() {
+	// Slack: keep people (not bots, not the Slackbot) whose email is a
+	// company address or who are in engineering.
+	var conds []filter.Condition
+	err := json.Unmarshal([]byte(`[
+		{"not": {"any": [
+			{"field": "is_bot", "operator": "equal", "value": true},
+			{"field": "id", "operator": "equal", "value": "USLACKBOT"}
+		]}},
+		{"any": [
+			{"field": "profile.email", "operator": "matches", "value": "@example\\.(com|org)$"},
+			{"field": "profile.title", "operator": "starts_with", "value": "Eng"}
+		]}
+	]`), &conds)
+	if err != nil {
+		panic(err)
+	}
+	keep := filter.MustCompile(conds...)
+	for _, rec := range []string{
+		`{"id": "U1", "is_bot": false, "profile": {"email": "ana@example.com"}}`,
+		`{"id": "U2", "is_bot": false, "profile": {"email": "ben@contractor.example", "title": "Engineer"}}`,
+		`{"id": "U3", "is_bot": false, "profile": {"email": "cy@contractor.example"}}`,
+		`{"id": "B1", "is_bot": true, "profile": {"email": "bot@example.com"}}`,
+		`{"id": "USLACKBOT", "is_bot": false, "profile": {}}`,
+	} {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(rec), &v); err != nil {
+			panic(err)
+		}
+		fmt.Println(v["id"], keep.Match(v))
+	}
+	// Output:
+	// U1 true
+	// U2 true
+	// U3 false
+	// B1 false
+	// USLACKBOT false
 }

@@ -2,9 +2,15 @@
 //
 // A [Condition] tests one vendor response field (a path of package
 // internal/jsonpath, evaluated on the decoded record before mapping) with
-// one [Operator]. [Compile] checks a template's conditions once and returns
-// a [Predicate] that holds when all of them hold; [And], [Or] and [Not]
+// one [Operator], or groups conditions: {"any": [...]} holds when one of
+// its conditions holds, {"not": {...}} when its condition does not; groups
+// nest. [Compile] checks a template's conditions once and returns a
+// [Predicate] that holds when all of them hold; [And], [Or] and [Not]
 // combine predicates.
+//
+// A field may be any path in the record as received, whether or not the
+// template maps it: a filter can drop Slack's bots on is_bot, or Atlassian's
+// accounts on is_platform_access_only, without the field reaching the user.
 //
 // # Value comparison
 //
@@ -35,6 +41,16 @@
 //     rendered as text: 5 as "5"); an array field has an element equal to
 //     value; an object field has value as a key. Anything else does not
 //     contain.
+//   - not_contains: contains does not hold (an absent field contains
+//     nothing, so not_contains holds; an array field has no element equal
+//     to value).
+//   - starts_with, ends_with: a string field starts (ends) with value
+//     rendered as text; an array field has a string element that does.
+//     Anything else, an absent field included, does not.
+//   - matches: a string field matches value, an RE2 regular expression
+//     (package regexp syntax; unanchored: use ^…$ for the whole string) of
+//     at most MaxPatternLen bytes, compiled once by Compile; an array field
+//     has a string element that matches. Anything else does not.
 //   - exists, not_exists: the field is present and not null (absent or
 //     null). They take no value.
 //   - bits_any, bits_all, bits_none: the field is an integer (a number, or
@@ -46,8 +62,9 @@
 //     "0x2"} keeps enabled accounts.
 //
 // A path with wildcards or filters ($.emails[*].type) yields every match:
-// equal, in and contains hold when any match satisfies them, and
-// not_equal, not_in are their negations (no match satisfies).
+// equal, in, contains, starts_with, ends_with and matches hold when any
+// match satisfies them, and not_equal, not_in, not_contains are their
+// negations (no match satisfies).
 package filter
 
 import (
@@ -55,6 +72,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -67,39 +85,54 @@ type Operator string
 
 // The operators a Condition may use.
 const (
-	Equal     Operator = "equal"
-	NotEqual  Operator = "not_equal"
-	In        Operator = "in"
-	NotIn     Operator = "not_in"
-	Contains  Operator = "contains"
-	Exists    Operator = "exists"
-	NotExists Operator = "not_exists"
-	BitsAny   Operator = "bits_any"
-	BitsAll   Operator = "bits_all"
-	BitsNone  Operator = "bits_none"
+	Equal       Operator = "equal"
+	NotEqual    Operator = "not_equal"
+	In          Operator = "in"
+	NotIn       Operator = "not_in"
+	Contains    Operator = "contains"
+	NotContains Operator = "not_contains"
+	StartsWith  Operator = "starts_with"
+	EndsWith    Operator = "ends_with"
+	Matches     Operator = "matches"
+	Exists      Operator = "exists"
+	NotExists   Operator = "not_exists"
+	BitsAny     Operator = "bits_any"
+	BitsAll     Operator = "bits_all"
+	BitsNone    Operator = "bits_none"
 )
+
+// MaxPatternLen is the longest regular expression, in bytes, the matches
+// operator accepts.
+const MaxPatternLen = 1024
 
 // Operators lists every valid Operator.
 func Operators() []Operator {
-	return []Operator{Equal, NotEqual, In, NotIn, Contains, Exists, NotExists, BitsAny, BitsAll, BitsNone}
+	return []Operator{Equal, NotEqual, In, NotIn, Contains, NotContains, StartsWith, EndsWith, Matches, Exists, NotExists, BitsAny, BitsAll, BitsNone}
 }
 
 // Valid reports whether op is one of Operators.
 func (op Operator) Valid() bool {
 	switch op {
-	case Equal, NotEqual, In, NotIn, Contains, Exists, NotExists, BitsAny, BitsAll, BitsNone:
+	case Equal, NotEqual, In, NotIn, Contains, NotContains, StartsWith, EndsWith, Matches, Exists, NotExists, BitsAny, BitsAll, BitsNone:
 		return true
 	}
 	return false
 }
 
-// Condition is one filter of a template: Field is a path into the vendor
-// record, Value what Operator compares it with (see the package
-// documentation).
+// Condition is one filter of a template. A test condition has Field, a
+// path into the vendor record, and Value, what Operator compares it with
+// (see the package documentation). A group condition has exactly one of
+// Any, which holds when one of its conditions holds, and Not, which holds
+// when its condition does not; a group has no Field, Operator or Value.
+// Groups nest.
 type Condition struct {
-	Field    string   `json:"field"`
-	Operator Operator `json:"operator"`
+	Field    string   `json:"field,omitempty"`
+	Operator Operator `json:"operator,omitempty"`
 	Value    any      `json:"value,omitempty"`
+	// Any is an OR group: at least one condition.
+	Any []Condition `json:"any,omitempty"`
+	// Not negates a condition (a test or a group).
+	Not *Condition `json:"not,omitempty"`
 }
 
 // Predicate reports whether a decoded vendor record is kept. Match must be
@@ -114,9 +147,12 @@ type Func func(rec any) bool
 // Match calls f(rec).
 func (f Func) Match(rec any) bool { return f(rec) }
 
-// ConditionError locates a bad condition: Index is its position in the
-// list given to Compile (filters[Index] in a template), Key the condition
-// key at fault ("field", "operator" or "value").
+// ConditionError locates a bad condition: Index is the position in the
+// list given to Compile of the condition at fault or of the group holding
+// it (filters[Index] in a template), Key the path from there to the key at
+// fault: "field", "operator" or "value" for a top-level test condition,
+// "any" or "not" for a malformed group, and "any[0].value",
+// "not.any[1].field" and so on inside groups.
 type ConditionError struct {
 	Index int
 	Key   string
@@ -163,24 +199,66 @@ func MustCompile(conds ...Condition) Predicate {
 	return p
 }
 
-func compile(i int, c Condition) (*condition, []error) {
+func compile(i int, c Condition) (*condition, []error) { return compileAt(i, "", c) }
+
+// compileAt compiles c, found at prefix (a Key prefix such as "any[0].")
+// within the top-level condition i.
+func compileAt(i int, prefix string, c Condition) (*condition, []error) {
+	test := c.Field != "" || c.Operator != "" || c.Value != nil
+	switch {
+	case c.Any != nil && c.Not != nil:
+		return nil, []error{&ConditionError{Index: i, Key: prefix + "any", Err: errors.New("a condition has either any or not, not both (nest one in the other)")}}
+	case c.Any != nil:
+		if test {
+			return nil, []error{&ConditionError{Index: i, Key: prefix + "any", Err: errors.New("a group (any) has no field, operator or value: put the test inside the list")}}
+		}
+		if len(c.Any) == 0 {
+			return nil, []error{&ConditionError{Index: i, Key: prefix + "any", Err: errors.New("any needs at least one condition")}}
+		}
+		cc := &condition{anyOf: make([]*condition, 0, len(c.Any))}
+		var errs []error
+		for j, sub := range c.Any {
+			s, err := compileAt(i, fmt.Sprintf("%sany[%d].", prefix, j), sub)
+			errs = append(errs, err...)
+			cc.anyOf = append(cc.anyOf, s)
+		}
+		if len(errs) > 0 {
+			return nil, errs
+		}
+		return cc, nil
+	case c.Not != nil:
+		if test {
+			return nil, []error{&ConditionError{Index: i, Key: prefix + "not", Err: errors.New("a group (not) has no field, operator or value: put the test inside it")}}
+		}
+		s, errs := compileAt(i, prefix+"not.", *c.Not)
+		if len(errs) > 0 {
+			return nil, errs
+		}
+		return &condition{not: s}, nil
+	}
 	var errs []error
 	cc := &condition{op: c.Operator}
 	if strings.TrimSpace(c.Field) == "" {
-		errs = append(errs, &ConditionError{Index: i, Key: "field", Err: errors.New("field is required")})
+		errs = append(errs, &ConditionError{Index: i, Key: prefix + "field", Err: errors.New("field is required")})
 	} else if p, err := jsonpath.Compile(c.Field); err != nil {
-		errs = append(errs, &ConditionError{Index: i, Key: "field", Err: err})
+		errs = append(errs, &ConditionError{Index: i, Key: prefix + "field", Err: err})
 	} else {
 		cc.path = p
 	}
 	if !c.Operator.Valid() {
-		errs = append(errs, &ConditionError{Index: i, Key: "operator",
-			Err: fmt.Errorf("%w %q (want one of equal, not_equal, in, not_in, contains, exists, not_exists, bits_any, bits_all, bits_none)", ErrUnknownOperator, string(c.Operator))})
+		errs = append(errs, &ConditionError{Index: i, Key: prefix + "operator",
+			Err: fmt.Errorf("%w %q (want one of %s)", ErrUnknownOperator, string(c.Operator), operatorList())})
 		return nil, errs
 	}
 	value, err := checkValue(c.Operator, c.Value)
 	if err != nil {
-		errs = append(errs, &ConditionError{Index: i, Key: "value", Err: err})
+		errs = append(errs, &ConditionError{Index: i, Key: prefix + "value", Err: err})
+	}
+	var re *regexp.Regexp
+	if err == nil && c.Operator == Matches {
+		if re, err = regexp.Compile(value.(string)); err != nil {
+			errs = append(errs, &ConditionError{Index: i, Key: prefix + "value", Err: fmt.Errorf("invalid regular expression: %w", err)})
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -189,10 +267,29 @@ func compile(i int, c Condition) (*condition, []error) {
 	if m, isMask := value.(int64); isMask && bitOperator(c.Operator) {
 		cc.mask = m
 	}
-	if c.Operator == Contains {
+	switch c.Operator {
+	case Contains, NotContains:
 		cc.text = text(value)
+	case StartsWith:
+		prefix := text(value)
+		cc.str = stringTest(func(s string) bool { return strings.HasPrefix(s, prefix) })
+	case EndsWith:
+		suffix := text(value)
+		cc.str = stringTest(func(s string) bool { return strings.HasSuffix(s, suffix) })
+	case Matches:
+		cc.str = stringTest(re.MatchString)
 	}
 	return cc, nil
+}
+
+// operatorList is "equal, not_equal, …, not_exists".
+func operatorList() string {
+	ops := Operators()
+	names := make([]string, len(ops))
+	for i, op := range ops {
+		names[i] = string(op)
+	}
+	return strings.Join(names, ", ")
 }
 
 // checkValue validates a condition value and normalises lists to []any.
@@ -216,11 +313,20 @@ func checkValue(op Operator, v any) (any, error) {
 		return list, nil
 	case BitsAny, BitsAll, BitsNone:
 		return maskValue(op, v)
-	case Contains:
+	case Contains, NotContains, StartsWith, EndsWith:
 		if v == nil || !scalar(v) {
-			return nil, fmt.Errorf("contains needs a string, number or boolean value (got %s)", describe(v))
+			return nil, fmt.Errorf("%s needs a string, number or boolean value (got %s)", op, describe(v))
 		}
 		return v, nil
+	case Matches:
+		pattern, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("matches needs a regular expression string (got %s)", describe(v))
+		}
+		if len(pattern) > MaxPatternLen {
+			return nil, fmt.Errorf("regular expression is %d bytes long, more than the %d allowed", len(pattern), MaxPatternLen)
+		}
+		return pattern, nil
 	}
 	if list, ok := toList(v); ok {
 		return list, nil
@@ -294,17 +400,33 @@ func text(v any) string {
 	return fmt.Sprint(v)
 }
 
-// condition is one compiled Condition.
+// condition is one compiled Condition: a test (path and op), or a group
+// (anyOf or not).
 type condition struct {
 	path  *jsonpath.Path
 	op    Operator
 	value any
-	list  []any  // in, not_in
-	text  string // contains
-	mask  int64  // bits_any, bits_all, bits_none
+	list  []any                     // in, not_in
+	text  string                    // contains, not_contains
+	str   func(v any, ok bool) bool // starts_with, ends_with, matches
+	mask  int64                     // bits_any, bits_all, bits_none
+
+	anyOf []*condition // an any group
+	not   *condition   // a not group
 }
 
 func (c *condition) Match(rec any) bool {
+	switch {
+	case c.anyOf != nil:
+		for _, s := range c.anyOf {
+			if s.Match(rec) {
+				return true
+			}
+		}
+		return false
+	case c.not != nil:
+		return !c.not.Match(rec)
+	}
 	v, ok := c.path.Get(rec)
 	switch c.op {
 	case Exists:
@@ -323,8 +445,30 @@ func (c *condition) Match(rec any) bool {
 		return ok && c.any(v, ok, c.contains)
 	case BitsAny, BitsAll, BitsNone:
 		return ok && c.any(v, ok, c.bits)
+	case NotContains:
+		return !(ok && c.any(v, ok, c.contains))
+	case StartsWith, EndsWith, Matches:
+		return ok && c.any(v, ok, c.str)
 	}
 	return false
+}
+
+// stringTest returns a test that holds for a string satisfying f, or an
+// array with a string element that does.
+func stringTest(f func(string) bool) func(any, bool) bool {
+	return func(v any, _ bool) bool {
+		switch x := v.(type) {
+		case string:
+			return f(x)
+		case []any:
+			for _, e := range x {
+				if s, ok := e.(string); ok && f(s) {
+					return true
+				}
+			}
+		}
+		return false
+	}
 }
 
 // any applies test to v, or to each match of a general path's match list.

@@ -48,76 +48,76 @@ func TestMatch(t *testing.T) {
 		want bool
 	}{
 		// equal / not_equal
-		{"copilot", Condition{"assignee.type", Equal, "User"}, true},
-		{"copilot-team", Condition{"assignee.type", Equal, "User"}, false},
-		{"copilot", Condition{"assignee.type", Equal, "user"}, false}, // case-sensitive
-		{"copilot", Condition{"assignee.type", NotEqual, "Team"}, true},
-		{"copilot-team", Condition{"assignee.type", NotEqual, "Team"}, false},
-		{"copilot", Condition{"assignee.missing", NotEqual, "x"}, true},
-		{"copilot", Condition{"assignee.missing", Equal, "x"}, false},
-		{"copilot", Condition{"assignee.id", Equal, 1.0}, true},              // float64 template vs json.Number
-		{"copilot", Condition{"assignee.id", Equal, json.Number("1")}, true}, // json.Number template
-		{"copilot", Condition{"assignee.id", Equal, "1"}, true},              // numeric string template
-		{"copilot", Condition{"assignee.id", Equal, "1.0"}, true},            // numeric string, numerically
-		{"copilot", Condition{"assignee.id", Equal, 2}, false},               // Go int template
-		{"copilot-team", Condition{"assignee.id", Equal, "98765432109876543"}, true},
-		{"copilot-team", Condition{"assignee.id", Equal, "98765432109876542"}, false}, // exact past 2^53
-		{"copilot", Condition{"assignee.site_admin", Equal, false}, true},
-		{"copilot", Condition{"assignee.site_admin", Equal, "false"}, true}, // string "false" vs JSON false
-		{"webex", Condition{"loginEnabled", Equal, true}, true},             // JSON true vs "true"
-		{"webex", Condition{"invitePending", Equal, false}, true},
-		{"webex", Condition{"loginEnabled", Equal, "TRUE"}, false}, // both strings: exact
-		{"copilot", Condition{"pending_cancellation_date", Equal, nil}, true},
-		{"copilot", Condition{"no_such_key", Equal, nil}, true},
-		{"copilot-team", Condition{"pending_cancellation_date", Equal, nil}, false},
-		{"float", Condition{"n", Equal, json.Number("3")}, true},
-		{"float", Condition{"n", Equal, "3"}, true},
-		{"float", Condition{"s", Equal, 3}, true},
-		{"float", Condition{"b", Equal, "true"}, true},
-		{"float", Condition{"n", Equal, true}, false},
-		{"webex", Condition{"roles", Equal, []any{"admin", "user"}}, true},
-		{"webex", Condition{"roles", Equal, []string{"admin", "user"}}, true},
-		{"webex", Condition{"roles", Equal, "admin"}, false},
+		{"copilot", Condition{Field: "assignee.type", Operator: Equal, Value: "User"}, true},
+		{"copilot-team", Condition{Field: "assignee.type", Operator: Equal, Value: "User"}, false},
+		{"copilot", Condition{Field: "assignee.type", Operator: Equal, Value: "user"}, false}, // case-sensitive
+		{"copilot", Condition{Field: "assignee.type", Operator: NotEqual, Value: "Team"}, true},
+		{"copilot-team", Condition{Field: "assignee.type", Operator: NotEqual, Value: "Team"}, false},
+		{"copilot", Condition{Field: "assignee.missing", Operator: NotEqual, Value: "x"}, true},
+		{"copilot", Condition{Field: "assignee.missing", Operator: Equal, Value: "x"}, false},
+		{"copilot", Condition{Field: "assignee.id", Operator: Equal, Value: 1.0}, true},              // float64 template vs json.Number
+		{"copilot", Condition{Field: "assignee.id", Operator: Equal, Value: json.Number("1")}, true}, // json.Number template
+		{"copilot", Condition{Field: "assignee.id", Operator: Equal, Value: "1"}, true},              // numeric string template
+		{"copilot", Condition{Field: "assignee.id", Operator: Equal, Value: "1.0"}, true},            // numeric string, numerically
+		{"copilot", Condition{Field: "assignee.id", Operator: Equal, Value: 2}, false},               // Go int template
+		{"copilot-team", Condition{Field: "assignee.id", Operator: Equal, Value: "98765432109876543"}, true},
+		{"copilot-team", Condition{Field: "assignee.id", Operator: Equal, Value: "98765432109876542"}, false}, // exact past 2^53
+		{"copilot", Condition{Field: "assignee.site_admin", Operator: Equal, Value: false}, true},
+		{"copilot", Condition{Field: "assignee.site_admin", Operator: Equal, Value: "false"}, true}, // string "false" vs JSON false
+		{"webex", Condition{Field: "loginEnabled", Operator: Equal, Value: true}, true},             // JSON true vs "true"
+		{"webex", Condition{Field: "invitePending", Operator: Equal, Value: false}, true},
+		{"webex", Condition{Field: "loginEnabled", Operator: Equal, Value: "TRUE"}, false}, // both strings: exact
+		{"copilot", Condition{Field: "pending_cancellation_date", Operator: Equal, Value: nil}, true},
+		{"copilot", Condition{Field: "no_such_key", Operator: Equal, Value: nil}, true},
+		{"copilot-team", Condition{Field: "pending_cancellation_date", Operator: Equal, Value: nil}, false},
+		{"float", Condition{Field: "n", Operator: Equal, Value: json.Number("3")}, true},
+		{"float", Condition{Field: "n", Operator: Equal, Value: "3"}, true},
+		{"float", Condition{Field: "s", Operator: Equal, Value: 3}, true},
+		{"float", Condition{Field: "b", Operator: Equal, Value: "true"}, true},
+		{"float", Condition{Field: "n", Operator: Equal, Value: true}, false},
+		{"webex", Condition{Field: "roles", Operator: Equal, Value: []any{"admin", "user"}}, true},
+		{"webex", Condition{Field: "roles", Operator: Equal, Value: []string{"admin", "user"}}, true},
+		{"webex", Condition{Field: "roles", Operator: Equal, Value: "admin"}, false},
 		// in / not_in
-		{"okta", Condition{"status", In, []any{"ACTIVE", "PROVISIONED"}}, false},
-		{"okta", Condition{"status", NotIn, []any{"DEPROVISIONED", "SUSPENDED"}}, false},
-		{"smartsheet", Condition{"status", In, []string{"ACTIVE", "PENDING"}}, true},
-		{"smartsheet", Condition{"sheetCount", In, []any{1.0, 2.0, 3.0}}, true},
-		{"smartsheet", Condition{"sheetCount", In, []int{1, 2}}, false},
-		{"smartsheet", Condition{"missing", In, []any{"a", nil}}, true},
-		{"smartsheet", Condition{"missing", NotIn, []any{"a"}}, true},
-		{"smartsheet", Condition{"missing", In, []any{"a"}}, false},
-		{"smartsheet", Condition{"id", In, []any{"94094820842"}}, true},
+		{"okta", Condition{Field: "status", Operator: In, Value: []any{"ACTIVE", "PROVISIONED"}}, false},
+		{"okta", Condition{Field: "status", Operator: NotIn, Value: []any{"DEPROVISIONED", "SUSPENDED"}}, false},
+		{"smartsheet", Condition{Field: "status", Operator: In, Value: []string{"ACTIVE", "PENDING"}}, true},
+		{"smartsheet", Condition{Field: "sheetCount", Operator: In, Value: []any{1.0, 2.0, 3.0}}, true},
+		{"smartsheet", Condition{Field: "sheetCount", Operator: In, Value: []int{1, 2}}, false},
+		{"smartsheet", Condition{Field: "missing", Operator: In, Value: []any{"a", nil}}, true},
+		{"smartsheet", Condition{Field: "missing", Operator: NotIn, Value: []any{"a"}}, true},
+		{"smartsheet", Condition{Field: "missing", Operator: In, Value: []any{"a"}}, false},
+		{"smartsheet", Condition{Field: "id", Operator: In, Value: []any{"94094820842"}}, true},
 		// contains
-		{"okta", Condition{"profile.email", Contains, "@example.com"}, true},
-		{"okta", Condition{"profile.email", Contains, "@example.org"}, false},
-		{"webex", Condition{"roles", Contains, "admin"}, true},
-		{"webex", Condition{"roles", Contains, "adm"}, false}, // membership, not substring, for arrays
-		{"webex", Condition{"emails", Contains, "j@example.org"}, true},
-		{"scim", Condition{`["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]`, Contains, "department"}, true},
-		{"smartsheet", Condition{"id", Contains, "940"}, false}, // numbers are not strings
-		{"smartsheet", Condition{"email", Contains, 42}, false},
-		{"smartsheet", Condition{"missing", Contains, "x"}, false},
-		{"float", Condition{"s", Contains, 3.0}, true},                 // number value as text
-		{"float", Condition{"s", Contains, json.Number("3")}, true},    // json.Number value as text
-		{"webex", Condition{"loginEnabled", Contains, true}, true},     // bool value as text
-		{"smartsheet", Condition{"email", Contains, int64(42)}, false}, // other Go numbers
-		{"scim", Condition{"emails", Contains, "x"}, false},            // array of objects
+		{"okta", Condition{Field: "profile.email", Operator: Contains, Value: "@example.com"}, true},
+		{"okta", Condition{Field: "profile.email", Operator: Contains, Value: "@example.org"}, false},
+		{"webex", Condition{Field: "roles", Operator: Contains, Value: "admin"}, true},
+		{"webex", Condition{Field: "roles", Operator: Contains, Value: "adm"}, false}, // membership, not substring, for arrays
+		{"webex", Condition{Field: "emails", Operator: Contains, Value: "j@example.org"}, true},
+		{"scim", Condition{Field: `["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]`, Operator: Contains, Value: "department"}, true},
+		{"smartsheet", Condition{Field: "id", Operator: Contains, Value: "940"}, false}, // numbers are not strings
+		{"smartsheet", Condition{Field: "email", Operator: Contains, Value: 42}, false},
+		{"smartsheet", Condition{Field: "missing", Operator: Contains, Value: "x"}, false},
+		{"float", Condition{Field: "s", Operator: Contains, Value: 3.0}, true},                 // number value as text
+		{"float", Condition{Field: "s", Operator: Contains, Value: json.Number("3")}, true},    // json.Number value as text
+		{"webex", Condition{Field: "loginEnabled", Operator: Contains, Value: true}, true},     // bool value as text
+		{"smartsheet", Condition{Field: "email", Operator: Contains, Value: int64(42)}, false}, // other Go numbers
+		{"scim", Condition{Field: "emails", Operator: Contains, Value: "x"}, false},            // array of objects
 		// exists / not_exists
-		{"okta", Condition{"profile.department", Exists, nil}, true},
-		{"okta", Condition{"lastLogin", Exists, nil}, false}, // null counts as absent
-		{"okta", Condition{"lastLogin", NotExists, nil}, true},
-		{"okta", Condition{"profile.title", NotExists, nil}, true},
-		{"okta", Condition{"profile.title", Exists, nil}, false},
+		{"okta", Condition{Field: "profile.department", Operator: Exists, Value: nil}, true},
+		{"okta", Condition{Field: "lastLogin", Operator: Exists, Value: nil}, false}, // null counts as absent
+		{"okta", Condition{Field: "lastLogin", Operator: NotExists, Value: nil}, true},
+		{"okta", Condition{Field: "profile.title", Operator: NotExists, Value: nil}, true},
+		{"okta", Condition{Field: "profile.title", Operator: Exists, Value: nil}, false},
 		// general paths: any match
-		{"scim", Condition{"emails[?(@.primary==true)].type", Equal, "work"}, true},
-		{"scim", Condition{"emails[*].type", Equal, "home"}, true},
-		{"scim", Condition{"emails[*].type", NotEqual, "home"}, false},
-		{"scim", Condition{"emails[*].type", In, []any{"other", "work"}}, true},
-		{"scim", Condition{"emails[*].value", Contains, "work@"}, true},
-		{"scim", Condition{"emails[?(@.type=='other')].value", Exists, nil}, false},
-		{"scim", Condition{"emails[?(@.type=='work')].value", Exists, nil}, true},
-		{"scim", Condition{"emails[?(@.type=='other')].value", Equal, nil}, true},
+		{"scim", Condition{Field: "emails[?(@.primary==true)].type", Operator: Equal, Value: "work"}, true},
+		{"scim", Condition{Field: "emails[*].type", Operator: Equal, Value: "home"}, true},
+		{"scim", Condition{Field: "emails[*].type", Operator: NotEqual, Value: "home"}, false},
+		{"scim", Condition{Field: "emails[*].type", Operator: In, Value: []any{"other", "work"}}, true},
+		{"scim", Condition{Field: "emails[*].value", Operator: Contains, Value: "work@"}, true},
+		{"scim", Condition{Field: "emails[?(@.type=='other')].value", Operator: Exists, Value: nil}, false},
+		{"scim", Condition{Field: "emails[?(@.type=='work')].value", Operator: Exists, Value: nil}, true},
+		{"scim", Condition{Field: "emails[?(@.type=='other')].value", Operator: Equal, Value: nil}, true},
 	}
 	for _, tt := range tests {
 		p, err := Compile(tt.cond)
@@ -276,6 +276,190 @@ func BenchmarkMatch(b *testing.B) {
 	for b.Loop() {
 		if !p.Match(rec) {
 			b.Fatal("no match")
+		}
+	}
+}
+
+func TestStringOperators(t *testing.T) {
+	t.Parallel()
+	recs := map[string]any{
+		"okta": decode(t, oktaUser), "webex": decode(t, webexPerson), "scim": decode(t, scimUser),
+		"smartsheet": decode(t, smartsheetUser),
+	}
+	tests := []struct {
+		rec  string
+		cond Condition
+		want bool
+	}{
+		// starts_with / ends_with
+		{"okta", Condition{Field: "profile.email", Operator: StartsWith, Value: "ben@"}, true},
+		{"okta", Condition{Field: "profile.email", Operator: StartsWith, Value: "Ben@"}, false}, // case-sensitive
+		{"okta", Condition{Field: "profile.email", Operator: EndsWith, Value: "@example.com"}, true},
+		{"okta", Condition{Field: "profile.email", Operator: EndsWith, Value: "@example.org"}, false},
+		{"okta", Condition{Field: "profile.title", Operator: StartsWith, Value: ""}, false}, // absent
+		{"okta", Condition{Field: "lastLogin", Operator: EndsWith, Value: ""}, false},       // null
+		{"smartsheet", Condition{Field: "id", Operator: StartsWith, Value: "940"}, false},   // numbers are not strings
+		{"smartsheet", Condition{Field: "admin", Operator: StartsWith, Value: true}, false},
+		{"webex", Condition{Field: "loginEnabled", Operator: StartsWith, Value: true}, true}, // value as text
+		{"webex", Condition{Field: "emails", Operator: EndsWith, Value: "@example.org"}, true},
+		{"webex", Condition{Field: "emails", Operator: StartsWith, Value: "nobody"}, false},
+		{"scim", Condition{Field: "emails[*].value", Operator: StartsWith, Value: "work@"}, true},
+		{"scim", Condition{Field: "emails[*].value", Operator: EndsWith, Value: "@example.org"}, false},
+		// not_contains
+		{"okta", Condition{Field: "profile.email", Operator: NotContains, Value: "@example.org"}, true},
+		{"okta", Condition{Field: "profile.email", Operator: NotContains, Value: "@example.com"}, false},
+		{"okta", Condition{Field: "profile.title", Operator: NotContains, Value: "x"}, true}, // absent contains nothing
+		{"webex", Condition{Field: "roles", Operator: NotContains, Value: "admin"}, false},
+		{"webex", Condition{Field: "roles", Operator: NotContains, Value: "adm"}, true}, // membership for arrays
+		{"scim", Condition{Field: "emails[*].value", Operator: NotContains, Value: "home@"}, false},
+		{"scim", Condition{Field: "emails[*].value", Operator: NotContains, Value: "other@"}, true},
+		// matches
+		{"okta", Condition{Field: "profile.email", Operator: Matches, Value: `^[a-z]+@example\.com$`}, true},
+		{"okta", Condition{Field: "profile.email", Operator: Matches, Value: `(?i)^BEN@`}, true},
+		{"okta", Condition{Field: "profile.email", Operator: Matches, Value: `example`}, true}, // unanchored
+		{"okta", Condition{Field: "profile.email", Operator: Matches, Value: `^example`}, false},
+		{"okta", Condition{Field: "profile.title", Operator: Matches, Value: `.*`}, false}, // absent
+		{"smartsheet", Condition{Field: "id", Operator: Matches, Value: `^9`}, false},      // numbers are not strings
+		{"webex", Condition{Field: "roles", Operator: Matches, Value: `^us`}, true},
+		{"scim", Condition{Field: "emails[*].type", Operator: Matches, Value: `^wo`}, true},
+	}
+	for _, tt := range tests {
+		p, err := Compile(tt.cond)
+		if err != nil {
+			t.Fatalf("Compile(%+v): %v", tt.cond, err)
+		}
+		if got := p.Match(recs[tt.rec]); got != tt.want {
+			t.Errorf("%s: %+v = %v, want %v", tt.rec, tt.cond, got, tt.want)
+		}
+	}
+}
+
+func TestGroups(t *testing.T) {
+	t.Parallel()
+	slackBot := decode(t, `{"id":"B1","is_bot":true,"deleted":false,"profile":{"email":""}}`)
+	slackUser := decode(t, `{"id":"U1","is_bot":false,"deleted":false,"profile":{"email":"ana@example.com"}}`)
+	slackGuest := decode(t, `{"id":"U2","is_bot":false,"is_restricted":true,"deleted":false,"profile":{"email":"guest@partner.example"}}`)
+	tests := []struct {
+		name  string
+		conds string // JSON list, as in a template
+		want  [3]bool
+	}{
+		{"any", `[{"any":[{"field":"is_bot","operator":"equal","value":true},{"field":"is_restricted","operator":"exists"}]}]`,
+			[3]bool{true, false, true}},
+		{"not", `[{"not":{"field":"is_bot","operator":"equal","value":true}}]`, [3]bool{false, true, true}},
+		{"not any", `[{"not":{"any":[{"field":"is_bot","operator":"equal","value":true},{"field":"profile.email","operator":"ends_with","value":"@partner.example"}]}}]`,
+			[3]bool{false, true, false}},
+		{"any with a nested not and a top-level test", `[{"field":"deleted","operator":"equal","value":false},
+			{"any":[{"not":{"field":"profile.email","operator":"matches","value":"@example\\.com$"}},{"field":"id","operator":"equal","value":"U1"}]}]`,
+			[3]bool{true, true, true}},
+		{"not not", `[{"not":{"not":{"field":"is_bot","operator":"equal","value":true}}}]`, [3]bool{true, false, false}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var conds []Condition
+			d := json.NewDecoder(strings.NewReader(tc.conds))
+			d.UseNumber()
+			if err := d.Decode(&conds); err != nil {
+				t.Fatal(err)
+			}
+			p, err := Compile(conds...)
+			if err != nil {
+				t.Fatalf("Compile(%s): %v", tc.conds, err)
+			}
+			got := [3]bool{p.Match(slackBot), p.Match(slackUser), p.Match(slackGuest)}
+			if got != tc.want {
+				t.Errorf("Compile(%s) on bot, user, guest = %v, want %v", tc.conds, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestGroupAndPatternErrors(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", MaxPatternLen+1)
+	_, err := Compile(
+		Condition{Field: "a", Operator: Matches, Value: "^a"},                                                       // 0: fine
+		Condition{Field: "a", Operator: Matches, Value: "(a"},                                                       // 1: value
+		Condition{Field: "a", Operator: Matches, Value: long},                                                       // 2: value
+		Condition{Any: []Condition{{Field: "a", Operator: Equal}, {Field: "b", Operator: Matches, Value: "[z-a]"}}}, // 3: any[1].value
+		Condition{Not: &Condition{Any: []Condition{{Field: "a[", Operator: "eq"}}}},                                 // 4: not.any[0].field, .operator
+		Condition{Any: []Condition{}},                                                                               // 5: any
+		Condition{Field: "a", Operator: Equal, Any: []Condition{{Field: "b", Operator: Exists}}},                    // 6: any
+		Condition{Any: []Condition{{Field: "b", Operator: Exists}}, Not: &Condition{Field: "b", Operator: Exists}},  // 7: any
+		Condition{Operator: Exists, Not: &Condition{Field: "b", Operator: Exists}},                                  // 8: not
+		Condition{Field: "a", Operator: Matches, Value: 5},                                                          // 9: value
+		Condition{Field: "a", Operator: StartsWith},                                                                 // 10: value
+		Condition{Field: "a", Operator: NotContains, Value: []any{"x"}},                                             // 11: value
+	)
+	type loc struct {
+		Index int
+		Key   string
+	}
+	var got []loc
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var ce *ConditionError
+		if !errors.As(e, &ce) {
+			t.Fatalf("%v is not a *ConditionError", e)
+		}
+		got = append(got, loc{ce.Index, ce.Key})
+	}
+	want := []loc{{1, "value"}, {2, "value"}, {3, "any[1].value"}, {4, "not.any[0].field"}, {4, "not.any[0].operator"},
+		{5, "any"}, {6, "any"}, {7, "any"}, {8, "not"}, {9, "value"}, {10, "value"}, {11, "value"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("errors (-want +got):\n%s\n%v", diff, err)
+	}
+	for _, s := range []string{
+		"filters[1].value: invalid regular expression: error parsing regexp: missing closing ): `(a`",
+		"filters[2].value: regular expression is 1025 bytes long, more than the 1024 allowed",
+		"filters[3].any[1].value: invalid regular expression: error parsing regexp: invalid character class range: `z-a`",
+		`filters[4].not.any[0].operator: unknown operator "eq"`,
+		"filters[5].any: any needs at least one condition",
+		"filters[9].value: matches needs a regular expression string (got a number)",
+		"filters[10].value: starts_with needs a string, number or boolean value (got null)",
+	} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error lacks %q:\n%v", s, err)
+		}
+	}
+	if _, err := Compile(Condition{Field: "a", Operator: Matches, Value: strings.Repeat("a", MaxPatternLen)}); err != nil {
+		t.Errorf("Compile(pattern of MaxPatternLen bytes) = %v, want nil", err)
+	}
+}
+
+func TestConditionJSON(t *testing.T) {
+	t.Parallel()
+	c := Condition{Not: &Condition{Any: []Condition{{Field: "is_bot", Operator: Equal, Value: true}, {Field: "x", Operator: Exists}}}}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{"not":{"any":[{"field":"is_bot","operator":"equal","value":true},{"field":"x","operator":"exists"}]}}`
+	if string(b) != want {
+		t.Errorf("Marshal = %s, want %s", b, want)
+	}
+	var back Condition
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(c, back); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+}
+
+func BenchmarkMatchGroups(b *testing.B) {
+	var conds []Condition
+	if err := json.Unmarshal([]byte(`[{"any":[{"field":"assignee.type","operator":"equal","value":"Team"},
+		{"not":{"field":"assignee.login","operator":"matches","value":"^octo"}}]},
+		{"field":"plan_type","operator":"starts_with","value":"bus"}]`), &conds); err != nil {
+		b.Fatal(err)
+	}
+	p := MustCompile(conds...)
+	rec := decode(b, copilotSeat)
+	b.ReportAllocs()
+	for b.Loop() {
+		if p.Match(rec) {
+			b.Fatal("match")
 		}
 	}
 }

@@ -12,6 +12,10 @@ func TestRecordPaths(t *testing.T) {
 	}{
 		{conds: nil},
 		{conds: []Condition{{Field: "type", Operator: Equal}, {Field: "", Operator: Exists}, {Field: "roles[*].name", Operator: Exists}}, want: []string{"type", "roles[*].name"}},
+		{conds: []Condition{
+			{Not: &Condition{Any: []Condition{{Field: "is_bot", Operator: Exists}, {Not: &Condition{Field: "flags.app", Operator: Exists}}}}},
+			{Any: []Condition{{Field: "email", Operator: EndsWith, Value: ".com"}}},
+		}, want: []string{"is_bot", "flags.app", "email"}},
 	}
 	for _, tt := range tests {
 		if got := RecordPaths(tt.conds...); !slices.Equal(got, tt.want) {

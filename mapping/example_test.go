@@ -53,7 +53,7 @@ func ExampleCompile_errors() {
 	// Output:
 	// mapping: field "email" path "emails[0" at offset 6: unterminated '['
 	// mapping: field "name" path "display name" at offset 7: unexpected ' ' in key (use a bracket key like ["a b"])
-	// mapping: field "status_values[\"on\"]": saasconnect: unknown status "enabled" (want one of active, inactive, suspended, deprovisioned, unknown)
+	// mapping: field "status_values[\"on\"]": saasconnect: unknown status "enabled" (want one of active, pending, inactive, suspended, deprovisioned, unknown)
 	// mapping: field "status_values": status_values given but fields has no status path
 }
 
@@ -130,4 +130,31 @@ func ExampleSpec_fallbacks() {
 	// Output:
 	// 1 AdeleV@contoso.com
 	// 2 ConfRoomAdams@contoso.onmicrosoft.com
+}
+
+func ExampleSpec_valueMaps() {
+	// Zoom users: type 1, 2, 3 is the license; "pending" is an invitation
+	// not accepted yet; Google-style epoch sentinels mean never.
+	m := mapping.MustCompile(mapping.Spec{
+		Fields:            map[string]string{"id": "id", "email": "email", "status": "status", "role": "type"},
+		ValueMaps:         map[string]map[string]string{"role": {"1": "basic", "2": "licensed", "3": "on_prem"}},
+		LastActivityField: "last_login_time",
+		TimeFormat:        mapping.TimeRFC3339,
+		NeverValues:       []string{"1900-01-01T00:00:00Z"},
+	})
+	for _, rec := range []string{
+		`{"id":"z1","email":"ana@example.com","status":"active","type":2,"last_login_time":"2026-03-01T09:30:00Z"}`,
+		`{"id":"z2","email":"ben@example.com","status":"pending","type":1,"last_login_time":"1900-01-01T00:00:00Z"}`,
+		`{"id":"z3","email":"cy@example.com","status":"active","type":4,"last_login_time":"1970-01-01T00:00:00.000Z"}`,
+	} {
+		u, err := m.Map(decode(rec))
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(u.ID, u.Status, u.Role, u.LastActivity.IsZero())
+	}
+	// Output:
+	// z1 active licensed false
+	// z2 pending basic true
+	// z3 active 4 true
 }

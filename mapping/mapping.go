@@ -34,6 +34,20 @@
 // key, with the value as decoded (json.Number, string, bool, []any,
 // map[string]any); null and absent values are left out.
 //
+// # Value tables
+//
+// Spec.ValueMaps gives a field a table from vendor values to the text the
+// field gets: Zoom's license type 1, 2, 3 becomes "basic", "licensed",
+// "on_prem". A key is the vendor value's text: a string trimmed, a number by
+// its shortest decimal text (1, 1.0 and "1" all match the key "1"; 1.50
+// matches "1.5"), a boolean "true" or "false". An array is looked up by its
+// primary or first element for a system field and element by element for an
+// Extra field; an object is looked up by its "value" key for a system field.
+// Keys match exactly first, then case-insensitively. A value not in the table
+// maps to the key "*" when the table has one, and otherwise passes through
+// unchanged; absent and null values stay absent. A mapped Extra value is a
+// string. status has its own table, Spec.StatusValues.
+//
 // # Fallback paths
 //
 // Spec.Fallbacks gives a field alternative paths, tried in order when the
@@ -54,6 +68,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/saasconnect/saasconnect"
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
@@ -68,7 +83,7 @@ type Spec struct {
 	// alias for LastActivityField; any other name lands in User.Extra.
 	Fields map[string]string `json:"fields"`
 	// StatusValues maps vendor status values to Status names
-	// ({"ACTIVE": "active", "true": "active"}). JSON booleans match the keys
+	// ({"ACTIVE": "active", "true": "active", "invited": "pending"}). JSON booleans match the keys
 	// "true" and "false", numbers their literal. Keys match exactly, then
 	// case-insensitively, then as bit rules: a key "bits_any:<mask>",
 	// "bits_all:<mask>" or "bits_none:<mask>" (mask decimal or 0x hex)
@@ -79,10 +94,12 @@ type Spec struct {
 	// StatusValues, a vendor value equal to a Status name (any case) maps to
 	// it and any other to StatusUnknown.
 	StatusValues map[string]string `json:"status_values,omitempty"`
-	// TimeFormat is the format of the last-activity value: a Go layout,
-	// TimeUnix ("unix"), TimeUnixMilli ("unix_ms"), TimeFileTime
-	// ("filetime") or TimeGeneralized ("generalized_time"). "" detects it
-	// (see ParseTime).
+	// TimeFormat is the format of the last-activity value: TimeUnix
+	// ("unix"), TimeUnixMilli ("unix_ms"), TimeDotNet ("dotnet"),
+	// TimeRFC3339 ("rfc3339"), TimeFileTime ("filetime"), TimeGeneralized
+	// ("generalized_time") or a Go layout. "" detects it; a declared
+	// format is used instead of detection, and a value that does not match
+	// it is a *FieldError for the record (see ParseTime).
 	TimeFormat string `json:"time_format,omitempty"`
 	// LastActivityField is the path of the last-activity timestamp; ""
 	// means the vendor reports none.
@@ -92,6 +109,17 @@ type Spec struct {
 	// empty array (see the package doc). Every key must be a key of Fields
 	// (not last_activity), with at least one path.
 	Fallbacks map[string][]string `json:"fallbacks,omitempty"`
+	// ValueMaps gives fields of Fields a value table (see the package
+	// doc): {"license": {"1": "basic", "2": "licensed", "*": "other"}}.
+	// Every key must be a key of Fields other than status (whose table is
+	// StatusValues) and last_activity, with a non-empty table.
+	ValueMaps map[string]map[string]string `json:"value_maps,omitempty"`
+	// NeverValues lists vendor sentinels that mean "never active" on top
+	// of the built-in ones (see ParseTime), such as Google's
+	// "1970-01-01T00:00:00.000Z". Each must parse as a time, in TimeFormat
+	// or else as detected; a last activity equal to one of them (as an
+	// instant) gives a zero LastActivity.
+	NeverValues []string `json:"never_values,omitempty"`
 }
 
 // SystemFields lists the field names that fill User fields, in User order.
@@ -108,7 +136,8 @@ var ErrMissingIdentity = errors.New("mapping: record has no email and no id")
 var ErrNoIdentityField = errors.New("mapping: fields map neither id nor email")
 
 // FieldError locates a mapping problem: the field (template key, or
-// "status_values[…]", "time_format", "last_activity", or
+// "status_values[…]", "time_format", "last_activity", "never_values[i]",
+// "value_maps.<field>" for a field's value table, or
 // "fallbacks.<field>[i]" for the i-th fallback path of a field and
 // "fallbacks.<field>" for the list itself; a field name that is not a plain
 // identifier is written ["name"]), the vendor path it reads, and what went
@@ -167,6 +196,7 @@ type field struct {
 	slot      slot
 	path      *jsonpath.Path
 	fallbacks []*jsonpath.Path // tried in order when path gives no value
+	values    *valueTable      // nil: values pass through
 }
 
 // Mapper is a compiled Spec. It is immutable and safe for concurrent use.
@@ -181,6 +211,7 @@ type Mapper struct {
 	statusGiven  bool
 	timeFormat   string
 	lastActivity *jsonpath.Path
+	never        []time.Time // Spec.NeverValues, as instants
 }
 
 // Compile checks s and compiles its paths. It reports every problem at
@@ -245,6 +276,8 @@ func Compile(s Spec) (*Mapper, error) {
 		}
 	}
 	errs = append(errs, m.compileFallbacks(s)...)
+	errs = append(errs, m.compileValueMaps(s)...)
+	errs = append(errs, m.compileNeverValues(s)...)
 	if _, ok := s.Fields["id"]; !ok {
 		if _, ok := s.Fields["email"]; !ok {
 			errs = append(errs, &FieldError{Field: "id", Offset: -1, Err: ErrNoIdentityField})
@@ -350,9 +383,70 @@ func (m *Mapper) compileFallbacks(s Spec) []error {
 	return errs
 }
 
+// compileValueMaps compiles s.ValueMaps onto the compiled fields.
+func (m *Mapper) compileValueMaps(s Spec) []error {
+	var errs []error
+	names := make([]string, 0, len(s.ValueMaps))
+	for name := range s.ValueMaps {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		table := s.ValueMaps[name]
+		at := keyName("value_maps", name)
+		_, mapped := s.Fields[name]
+		switch {
+		case name == "status":
+			errs = append(errs, &FieldError{Field: at, Offset: -1, Err: errors.New("status has its own table: use status_values")})
+			continue
+		case name == "last_activity":
+			errs = append(errs, &FieldError{Field: at, Offset: -1, Err: errors.New("last activity has no value table")})
+			continue
+		case !mapped:
+			errs = append(errs, &FieldError{Field: at, Offset: -1, Err: fmt.Errorf("field %q is not in fields: a value table needs a mapped field", name)})
+			continue
+		case len(table) == 0:
+			errs = append(errs, &FieldError{Field: at, Offset: -1, Err: errors.New("empty table: give at least one value, or remove the key")})
+			continue
+		}
+		vt := newValueTable(table)
+		for i := range m.fields {
+			if m.fields[i].name == name {
+				m.fields[i].values = vt
+			}
+		}
+	}
+	return errs
+}
+
+// compileNeverValues parses s.NeverValues.
+func (m *Mapper) compileNeverValues(s Spec) []error {
+	var errs []error
+	for i, v := range s.NeverValues {
+		t, never, err := ParseTime(v, s.TimeFormat)
+		if err != nil && s.TimeFormat != "" {
+			t, never, err = ParseTime(v, "")
+		}
+		switch {
+		case err != nil:
+			errs = append(errs, &FieldError{Field: fmt.Sprintf("never_values[%d]", i), Offset: -1,
+				Err: fmt.Errorf("not a time: %w", err)})
+		case never:
+			// A built-in sentinel already.
+		default:
+			m.never = append(m.never, t)
+		}
+	}
+	return errs
+}
+
 // fallbackName is the FieldError.Field of a field's fallback list:
 // "fallbacks.email", or `fallbacks["odd key"]`.
-func fallbackName(name string) string {
+func fallbackName(name string) string { return keyName("fallbacks", name) }
+
+// keyName is the FieldError.Field of a Spec map entry: "prefix.name", or
+// `prefix["odd key"]`.
+func keyName(prefix, name string) string {
 	plain := name != ""
 	for _, r := range name {
 		if !(r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
@@ -361,9 +455,9 @@ func fallbackName(name string) string {
 		}
 	}
 	if plain {
-		return "fallbacks." + name
+		return prefix + "." + name
 	}
-	return "fallbacks[" + strconv.Quote(name) + "]"
+	return prefix + "[" + strconv.Quote(name) + "]"
 }
 
 func pathError(name, expr string, err error) *FieldError {
@@ -413,7 +507,9 @@ func (m *Mapper) Paths() []*jsonpath.Path {
 //
 // Status is empty when the spec maps no status; otherwise a value that is
 // absent, null or not recognised gives StatusUnknown. LastActivity is zero
-// when the value is absent or means never (see ParseTime).
+// when the value is absent or means never (a built-in sentinel, see
+// ParseTime, or one of Spec.NeverValues). A field with a value table
+// (Spec.ValueMaps) gets the table's text for a listed value.
 //
 // A value that cannot be used (an object for a string field, an
 // unparseable time) is a *FieldError naming the field and path; a record
@@ -447,10 +543,19 @@ func (m *Mapper) Map(rec any) (saasconnect.User, error) {
 			if u.Extra == nil {
 				u.Extra = make(map[string]any, m.extras)
 			}
+			if f.values != nil {
+				v = f.values.mapExtra(v)
+			}
 			u.Extra[f.name] = v
 		case slotStatus:
 			u.Status = m.mapStatus(v)
 		default:
+			if f.values != nil {
+				if s, ok := f.values.mapSystem(v); ok {
+					*stringFieldOf(&u, f.slot) = s
+					continue
+				}
+			}
 			s, err := toString(v)
 			if err != nil {
 				errs = append(errs, &FieldError{Field: f.name, Path: path.String(), Offset: -1, Err: err})
@@ -477,6 +582,12 @@ func (m *Mapper) Map(rec any) (saasconnect.User, error) {
 			t, _, err := ParseTime(v, m.timeFormat)
 			if err != nil {
 				errs = append(errs, &FieldError{Field: "last_activity", Path: m.lastActivity.String(), Offset: -1, Err: err})
+			}
+			for _, n := range m.never {
+				if t.Equal(n) {
+					t = time.Time{}
+					break
+				}
 			}
 			u.LastActivity = t
 		}

@@ -15,18 +15,37 @@ const (
 	// TimeUnix reads epoch seconds (a number or a numeric string; fractions
 	// allowed).
 	TimeUnix = "unix"
-	// TimeUnixMilli reads epoch milliseconds.
+	// TimeUnixMilli reads epoch milliseconds (a number or a numeric string;
+	// fractions allowed).
 	TimeUnixMilli = "unix_ms"
+	// TimeDotNet reads Microsoft JSON dates, "/Date(1600000000000)/"
+	// (epoch milliseconds, an optional "+0100" suffix ignored).
+	TimeDotNet = "dotnet"
+	// TimeRFC3339 reads RFC 3339 strings ("2021-06-17T16:41:33Z",
+	// fractional seconds and numeric offsets allowed; the zone is required).
+	TimeRFC3339 = "rfc3339"
 )
+
+// unixEpoch is the instant 0 of Unix time, a never sentinel.
+var unixEpoch = time.Unix(0, 0).UTC()
 
 // ErrTime is wrapped by every ParseTime error.
 var ErrTime = errors.New("mapping: unrecognised time value")
 
 // ParseTime converts a decoded JSON value to a time in UTC.
 //
-// never is true (and t zero) for values that mean "no activity": JSON null,
-// the empty string, Graph's "0001-01-01T00:00:00Z" (any zero time), MySQL's
-// "0000-00-00…", and the epoch number 0.
+// never is true (and t zero) for values that mean "no activity" (the
+// built-in never sentinels):
+//   - JSON null and the empty (or all-space) string;
+//   - Go's zero time, 0001-01-01T00:00:00Z, in any format (Microsoft
+//     Graph's "0001-01-01T00:00:00Z");
+//   - MySQL's zero date "0000-00-00…";
+//   - the Unix epoch instant in any representation: the number 0 (or "0",
+//     0.0, in seconds or milliseconds), "1970-01-01T00:00:00Z" with or
+//     without fractional zeros ("1970-01-01T00:00:00.000Z", Google's
+//     sentinel), "1970-01-01", "/Date(0)/". The epoch is compared as an
+//     instant: "1970-01-01T01:00:00+01:00" is never too, while
+//     "1970-01-01T00:00:00+01:00" (an hour before) is a real time.
 //
 // With layout "" the format is detected:
 //   - RFC 3339 and its ISO 8601 relatives: "2021-06-17T16:41:33Z",
@@ -50,9 +69,12 @@ var ErrTime = errors.New("mapping: unrecognised time value")
 // 9223372036854775807 as never. Layout TimeGeneralized reads
 // GeneralizedTime with or without its zone.
 //
-// layout TimeUnix or TimeUnixMilli reads epoch seconds or milliseconds;
-// any other layout is a Go time layout applied to a string value (a zone-less
-// layout reads UTC). Errors wrap ErrTime and quote the value.
+// A declared layout is used instead of detection, and a value that does
+// not match it is an error: TimeUnix or TimeUnixMilli reads epoch seconds or
+// milliseconds (a number or a numeric string), TimeDotNet a Microsoft JSON
+// date string, TimeRFC3339 an RFC 3339 string; any other layout is a Go
+// time layout applied to a string value (a zone-less layout reads UTC).
+// Errors wrap ErrTime and quote the value.
 //
 // ParseTime is safe for concurrent use and does not allocate for the common
 // formats.
@@ -86,6 +108,17 @@ func parseTimeString(s, layout string) (time.Time, bool, error) {
 	case "":
 	case TimeUnix, TimeUnixMilli:
 		return parseEpochString(s, layout, s)
+	case TimeDotNet:
+		if t, ok := parseDotNet(s); ok {
+			return normal(t)
+		}
+		return time.Time{}, false, fmt.Errorf("%w: %q is not a /Date(milliseconds)/ value", ErrTime, s)
+	case TimeRFC3339:
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return time.Time{}, false, fmt.Errorf("%w: %q is not an RFC 3339 time", ErrTime, s)
+		}
+		return normal(t)
 	default:
 		t, err := time.Parse(layout, s)
 		if err != nil && strings.Contains(layout, "05:000") {
@@ -116,14 +149,8 @@ func parseTimeString(s, layout string) (time.Time, bool, error) {
 	if t, ok := parseGeneralized(s, true); ok {
 		return t, false, nil
 	}
-	if strings.HasPrefix(s, "/Date(") && strings.HasSuffix(s, ")/") {
-		body := s[len("/Date(") : len(s)-2]
-		if i := strings.IndexAny(body[min(1, len(body)):], "+-"); i >= 0 {
-			body = body[:i+1]
-		}
-		if ms, err := strconv.ParseInt(body, 10, 64); err == nil {
-			return normal(time.UnixMilli(ms))
-		}
+	if t, ok := parseDotNet(s); ok {
+		return normal(t)
 	}
 	for _, l := range [...]string{time.RFC1123Z, time.RFC1123, time.RFC850, time.ANSIC} {
 		if t, err := time.Parse(l, s); err == nil {
@@ -133,9 +160,27 @@ func parseTimeString(s, layout string) (time.Time, bool, error) {
 	return time.Time{}, false, fmt.Errorf("%w: %q", ErrTime, s)
 }
 
-// normal returns t in UTC, reporting the zero time as never.
+// parseDotNet reads a Microsoft JSON date, "/Date(1600000000000)/" with an
+// optional "+0100" suffix (ignored: the number is UTC already).
+func parseDotNet(s string) (time.Time, bool) {
+	if !strings.HasPrefix(s, "/Date(") || !strings.HasSuffix(s, ")/") {
+		return time.Time{}, false
+	}
+	body := s[len("/Date(") : len(s)-2]
+	if i := strings.IndexAny(body[min(1, len(body)):], "+-"); i >= 0 {
+		body = body[:i+1]
+	}
+	ms, err := strconv.ParseInt(body, 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(ms), true
+}
+
+// normal returns t in UTC, reporting the zero time and the Unix epoch
+// instant as never.
 func normal(t time.Time) (time.Time, bool, error) {
-	if t.IsZero() {
+	if t.IsZero() || t.Equal(unixEpoch) {
 		return time.Time{}, true, nil
 	}
 	return t.UTC(), false, nil
@@ -157,7 +202,7 @@ func isNumeric(s string) bool {
 
 func parseEpochString(s, layout string, orig any) (time.Time, bool, error) {
 	if layout != "" && layout != TimeUnix && layout != TimeUnixMilli {
-		return time.Time{}, false, fmt.Errorf("%w: number %v for layout %q", ErrTime, orig, layout)
+		return time.Time{}, false, fmt.Errorf("%w: number %v for time format %q", ErrTime, orig, layout)
 	}
 	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return epochInt(i, layout)
@@ -199,7 +244,7 @@ func epoch(f float64, layout string, orig any) (time.Time, bool, error) {
 		return time.Time{}, false, fmt.Errorf("%w: %v", ErrTime, orig)
 	}
 	if layout != "" && layout != TimeUnix && layout != TimeUnixMilli {
-		return time.Time{}, false, fmt.Errorf("%w: number %v for layout %q", ErrTime, orig, layout)
+		return time.Time{}, false, fmt.Errorf("%w: number %v for time format %q", ErrTime, orig, layout)
 	}
 	if f == math.Trunc(f) && math.Abs(f) < 1<<62 {
 		return epochInt(int64(f), layout)
@@ -357,15 +402,15 @@ func daysIn(m time.Month, year int) int {
 // checkLayout validates a Spec.TimeFormat.
 func checkLayout(layout string) error {
 	switch layout {
-	case "", TimeUnix, TimeUnixMilli, TimeFileTime, TimeGeneralized:
+	case "", TimeUnix, TimeUnixMilli, TimeDotNet, TimeRFC3339, TimeFileTime, TimeGeneralized:
 		return nil
 	}
 	ref := time.Date(2017, 11, 28, 21, 13, 47, 0, time.UTC) // unlike the layout reference
 
 	s := ref.Format(layout)
 	if s == layout {
-		return fmt.Errorf("time_format %q has no layout elements (want a Go layout like %q, or %q, %q)",
-			layout, time.RFC3339, TimeUnix, TimeUnixMilli)
+		return fmt.Errorf("time_format %q has no layout elements (want %q, %q, %q, %q, %q, %q or a Go layout like %q)",
+			layout, TimeUnix, TimeUnixMilli, TimeDotNet, TimeRFC3339, TimeFileTime, TimeGeneralized, time.RFC3339)
 	}
 	if _, err := time.Parse(layout, s); err != nil {
 		return fmt.Errorf("time_format %q does not parse its own output: %v", layout, err)
