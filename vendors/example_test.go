@@ -49,6 +49,7 @@ func ExampleList() {
 	// adobe-workfront    full     Adobe Workfront
 	// apptio             partial  Apptio
 	// autodesk           full     Autodesk Construction Cloud / BIM 360
+	// box                full     Box
 	// bugsnag            partial  Bugsnag
 	// cyberark-identity  partial  CyberArk Identity
 	// domo               full     Domo

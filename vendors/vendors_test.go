@@ -18,7 +18,7 @@ import (
 // designSlugs is the list of prebuilt vendors the package must ship, sorted.
 var designSlugs = []string{
 	"active-directory", // a directory (LDAP) source
-	"adobe-workfront", "apptio", "autodesk", "bugsnag", "cyberark-identity",
+	"adobe-workfront", "apptio", "autodesk", "box", "bugsnag", "cyberark-identity",
 	"domo", "figma", "github", "github-copilot", "hubspot", "jira-cloud", "lucidchart",
 	"microsoft-entra", "namely", "okta",
 	"openldap", // a directory (LDAP) source
