@@ -65,6 +65,7 @@ func ExampleList() {
 	// openldap           full     OpenLDAP (inetOrgPerson)
 	// oracle-fusion      full     Oracle Fusion Cloud
 	// practitest         full     PractiTest
+	// salesforce         full     Salesforce
 	// slack              full     Slack
 	// smartsheet         full     Smartsheet
 	// webex              full     Webex

@@ -23,7 +23,7 @@ var designSlugs = []string{
 	"microsoft-entra", "namely", "okta",
 	"openldap", // a directory (LDAP) source
 	"oracle-fusion", "practitest",
-	"slack", "smartsheet", "webex", "zendesk", "zoom",
+	"salesforce", "slack", "smartsheet", "webex", "zendesk", "zoom",
 }
 
 // partialSlugs are the vendors whose templates rest on facts known only from
