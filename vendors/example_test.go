@@ -56,6 +56,7 @@ func ExampleList() {
 	// figma              full     Figma
 	// github             full     GitHub
 	// github-copilot     full     GitHub Copilot
+	// google-workspace   full     Google Workspace
 	// hubspot            full     HubSpot
 	// jira-cloud         full     Jira Cloud
 	// lucidchart         partial  Lucidchart

@@ -19,7 +19,7 @@ import (
 var designSlugs = []string{
 	"active-directory", // a directory (LDAP) source
 	"adobe-workfront", "apptio", "autodesk", "box", "bugsnag", "cyberark-identity",
-	"domo", "figma", "github", "github-copilot", "hubspot", "jira-cloud", "lucidchart",
+	"domo", "figma", "github", "github-copilot", "google-workspace", "hubspot", "jira-cloud", "lucidchart",
 	"microsoft-entra", "namely", "okta",
 	"openldap", // a directory (LDAP) source
 	"oracle-fusion", "practitest",
