@@ -45,28 +45,37 @@ func ExampleList() {
 		fmt.Printf("%-18s %-8s %s\n", t.Slug, t.Support, t.Name)
 	}
 	// Output:
+	// 1password-scim     partial  1Password (SCIM bridge)
 	// active-directory   full     Active Directory
 	// adobe-workfront    full     Adobe Workfront
 	// apptio             partial  Apptio
 	// autodesk           full     Autodesk Construction Cloud / BIM 360
 	// box                full     Box
 	// bugsnag            partial  Bugsnag
+	// cloudflare         full     Cloudflare
 	// cyberark-identity  partial  CyberArk Identity
+	// datadog            full     Datadog
 	// domo               full     Domo
 	// figma              full     Figma
 	// github             full     GitHub
 	// github-copilot     full     GitHub Copilot
+	// gitlab             full     GitLab Self-Managed
 	// google-workspace   full     Google Workspace
 	// hubspot            full     HubSpot
 	// jira-cloud         full     Jira Cloud
 	// lucidchart         partial  Lucidchart
 	// microsoft-entra    full     Microsoft Entra ID
+	// miro-scim          partial  Miro (SCIM)
 	// namely             full     Namely
+	// notion-scim        partial  Notion (SCIM)
 	// okta               full     Okta
 	// openldap           full     OpenLDAP (inetOrgPerson)
 	// oracle-fusion      full     Oracle Fusion Cloud
+	// pagerduty          full     PagerDuty
 	// practitest         full     PractiTest
 	// salesforce         full     Salesforce
+	// scim               full     SCIM 2.0 (generic)
+	// sentry             full     Sentry
 	// slack              full     Slack
 	// smartsheet         full     Smartsheet
 	// webex              full     Webex

@@ -17,19 +17,53 @@ import (
 
 // designSlugs is the list of prebuilt vendors the package must ship, sorted.
 var designSlugs = []string{
+	"1password-scim",   // SCIM at the customer's own bridge
 	"active-directory", // a directory (LDAP) source
-	"adobe-workfront", "apptio", "autodesk", "box", "bugsnag", "cyberark-identity",
-	"domo", "figma", "github", "github-copilot", "google-workspace", "hubspot", "jira-cloud", "lucidchart",
-	"microsoft-entra", "namely", "okta",
+	"adobe-workfront",
+	"apptio",
+	"autodesk",
+	"box",
+	"bugsnag",
+	"cloudflare",
+	"cyberark-identity",
+	"datadog",
+	"domo",
+	"figma",
+	"github",
+	"github-copilot",
+	"gitlab",
+	"google-workspace",
+	"hubspot",
+	"jira-cloud",
+	"lucidchart",
+	"microsoft-entra",
+	"miro-scim",
+	"namely",
+	"notion-scim",
+	"okta",
 	"openldap", // a directory (LDAP) source
-	"oracle-fusion", "practitest",
-	"salesforce", "slack", "smartsheet", "webex", "zendesk", "zoom",
+	"oracle-fusion",
+	"pagerduty",
+	"practitest",
+	"salesforce",
+	"scim", // generic SCIM 2.0: the customer's own base_url
+	"sentry",
+	"slack",
+	"smartsheet",
+	"webex",
+	"zendesk",
+	"zoom",
 }
 
 // partialSlugs are the vendors whose templates rest on facts known only from
 // community code or assumptions (see the README's vendor table); their
 // templates must say "partial", not "full".
-var partialSlugs = []string{"apptio", "bugsnag", "cyberark-identity", "lucidchart", "zoom"}
+var partialSlugs = []string{"1password-scim", "apptio", "bugsnag", "cyberark-identity", "lucidchart", "miro-scim", "notion-scim", "zoom"}
+
+// ownBaseURL are the vendors whose API runs at an address only the customer
+// knows (a generic SCIM server, a self-hosted bridge): their base_url is a
+// required setting without a default.
+var ownBaseURL = []string{"1password-scim", "scim"}
 
 func TestSlugsMatchDesign(t *testing.T) {
 	var got []string
@@ -118,7 +152,11 @@ func checkTemplate(t *testing.T, slug string, tmpl connector.Template) {
 	if tmpl.Source == connector.SourceLDAP {
 		return // no base_url: host and port settings (ldap_fixtures_test.go)
 	}
-	needDefault("base_url")
+	if s := settings["base_url"]; s.Required && s.Default == "" && slices.Contains(ownBaseURL, slug) {
+		// The service runs at the customer's own address: nothing to default to.
+	} else {
+		needDefault("base_url")
+	}
 	if !strings.HasPrefix(tmpl.Request.UsersURL, "{base_url}") {
 		t.Errorf("request.users_url %q does not start with {base_url}", tmpl.Request.UsersURL)
 	}
