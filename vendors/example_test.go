@@ -51,6 +51,7 @@ func ExampleList() {
 	// apptio             partial  Apptio
 	// asana              full     Asana
 	// autodesk           full     Autodesk Construction Cloud / BIM 360
+	// box                full     Box
 	// bugsnag            partial  Bugsnag
 	// calendly           full     Calendly
 	// cloudflare         full     Cloudflare
@@ -62,6 +63,7 @@ func ExampleList() {
 	// github             full     GitHub
 	// github-copilot     full     GitHub Copilot
 	// gitlab             full     GitLab Self-Managed
+	// google-workspace   full     Google Workspace
 	// hubspot            full     HubSpot
 	// intercom           full     Intercom
 	// jira-cloud         full     Jira Cloud
@@ -75,10 +77,13 @@ func ExampleList() {
 	// oracle-fusion      full     Oracle Fusion Cloud
 	// pagerduty          full     PagerDuty
 	// practitest         full     PractiTest
+	// salesforce         full     Salesforce
 	// scim               full     SCIM 2.0 (generic)
 	// sentry             full     Sentry
 	// servicenow         full     ServiceNow
 	// slack              full     Slack
 	// smartsheet         full     Smartsheet
 	// webex              full     Webex
+	// zendesk            full     Zendesk
+	// zoom               partial  Zoom
 }

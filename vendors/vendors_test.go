@@ -23,6 +23,7 @@ var designSlugs = []string{
 	"apptio",
 	"asana",
 	"autodesk",
+	"box",
 	"bugsnag",
 	"calendly",
 	"cloudflare",
@@ -34,6 +35,7 @@ var designSlugs = []string{
 	"github",
 	"github-copilot",
 	"gitlab",
+	"google-workspace",
 	"hubspot",
 	"intercom",
 	"jira-cloud",
@@ -47,18 +49,21 @@ var designSlugs = []string{
 	"oracle-fusion",
 	"pagerduty",
 	"practitest",
+	"salesforce",
 	"scim", // generic SCIM 2.0: the customer's own base_url
 	"sentry",
 	"servicenow",
 	"slack",
 	"smartsheet",
 	"webex",
+	"zendesk",
+	"zoom",
 }
 
 // partialSlugs are the vendors whose templates rest on facts known only from
 // community code or assumptions (see the README's vendor table); their
 // templates must say "partial", not "full".
-var partialSlugs = []string{"1password-scim", "apptio", "bugsnag", "cyberark-identity", "lucidchart", "miro-scim", "notion-scim"}
+var partialSlugs = []string{"1password-scim", "apptio", "bugsnag", "cyberark-identity", "lucidchart", "miro-scim", "notion-scim", "zoom"}
 
 // ownBaseURL are the vendors whose API runs at an address only the customer
 // knows (a generic SCIM server, a self-hosted bridge): their base_url is a

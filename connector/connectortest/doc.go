@@ -79,7 +79,9 @@
 // "Authorization: {{basic:client_id:client_secret}}".
 // {{base_url}} (and {{token_url}}, {{login_url}}) are the replay server's
 // addresses (see below); {{server_url}} is the bare server URL
-// (http://127.0.0.1:PORT). An unknown placeholder is an error.
+// (http://127.0.0.1:PORT). An unknown placeholder is an error. In a
+// form-encoded request body, a field whose whole value is {{*}} matches any
+// non-empty value (a signed JWT assertion, which changes every run).
 //
 // # Template, settings and the replay server
 //

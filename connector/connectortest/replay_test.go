@@ -129,6 +129,28 @@ func TestWireRequestMismatch(t *testing.T) {
 	if why := form.mismatch(r, []byte("scope=a%20b&grant_type=client_credentials")); why != "" {
 		t.Errorf("form body: %s", why)
 	}
+
+	// {{*}} as a form value matches any non-empty value, and nothing else.
+	anyForm, err := parseWireRequest([]byte("POST /token\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=jwt&assertion={{*}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		body  string
+		match bool
+	}{
+		{"grant_type=jwt&assertion=eyJhbGciOiJSUzI1NiJ9.e30.c2ln", true},
+		{"assertion=x&grant_type=jwt", true},
+		{"grant_type=jwt&assertion=", false},
+		{"grant_type=jwt", false},
+		{"grant_type=jwt&assertion=x&assertion=y", false},
+		{"grant_type=other&assertion=x", false},
+		{"grant_type=jwt&assertion=x&scope=s", false},
+	} {
+		if why := anyForm.mismatch(r, []byte(tc.body)); (why == "") != tc.match {
+			t.Errorf("form body %q against assertion={{*}}: mismatch = %q, want match %v", tc.body, why, tc.match)
+		}
+	}
 }
 
 func TestWireResponseAndPlaceholders(t *testing.T) {
