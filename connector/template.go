@@ -34,6 +34,10 @@ const TemplateVersion = 1
 //
 // A Template is a plain value; it is safe to share once no longer modified.
 type Template struct {
+	// SchemaRef is the template's "$schema" key: the JSON Schema an editor
+	// checks the file against (see Schema). saasconnect ignores it.
+	SchemaRef string `json:"$schema,omitempty"`
+
 	Version int    `json:"version"`
 	Slug    string `json:"slug,omitempty"`
 	Name    string `json:"name,omitempty"`
