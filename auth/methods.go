@@ -61,7 +61,8 @@ const (
 	// KindTemplate is text whose {placeholders} are filled verbatim
 	// ([Env].Expand).
 	KindTemplate KeyKind = "template"
-	// KindDuration is a non-negative Go duration ("1h").
+	// KindDuration is a positive duration: a Go duration ("1h") or days
+	// ("1d", "1d12h").
 	KindDuration KeyKind = "duration"
 	// KindTokenPath is a JSON path into a response body, or
 	// "header:<Name>" for a response header.
@@ -133,8 +134,8 @@ func (k Key) check(v string) *SpecError {
 			return specError(k.Name, "%q is not a token type: no spaces or control characters (the token follows after one space)", v)
 		}
 	case KindDuration:
-		if d, err := parseDuration(v); err != nil || d < 0 {
-			return specError(k.Name, "%q is not a positive duration like \"1h\" or \"30m\"", v)
+		if d, err := parseDuration(v); err != nil || d <= 0 {
+			return specError(k.Name, "%q is not a positive duration like \"1h\", \"30m\" or \"1d\"", v)
 		}
 	case KindTokenPath:
 		if name, ok := strings.CutPrefix(v, "header:"); ok {

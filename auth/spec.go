@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/saasconnect/saasconnect/internal/duration"
 )
 
 // Method names how requests get credentials: the "method" key of a
@@ -257,10 +259,11 @@ func orList(words []string) string {
 	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
-// parseDuration parses a Go duration; "" is 0.
+// parseDuration parses a template duration ("1h", "90d": see
+// internal/duration); "" is 0.
 func parseDuration(s string) (time.Duration, error) {
 	if s == "" {
 		return 0, nil
 	}
-	return time.ParseDuration(s)
+	return duration.Parse(s)
 }

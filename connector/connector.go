@@ -11,6 +11,7 @@ import (
 	"github.com/saasconnect/saasconnect/activity"
 	"github.com/saasconnect/saasconnect/auth"
 	"github.com/saasconnect/saasconnect/filter"
+	"github.com/saasconnect/saasconnect/internal/duration"
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
 	"github.com/saasconnect/saasconnect/internal/transport"
 	"github.com/saasconnect/saasconnect/mapping"
@@ -319,10 +320,11 @@ func (c *Connector) Name() string { return c.name }
 // and slices are shared with the connector's: do not modify them.
 func (c *Connector) Template() Template { return c.tmpl }
 
-// parseDuration parses a Go duration; "" is 0.
+// parseDuration parses a template duration ("1h", "90d": see
+// internal/duration); "" is 0.
 func parseDuration(s string) (time.Duration, error) {
 	if s == "" {
 		return 0, nil
 	}
-	return time.ParseDuration(s)
+	return duration.Parse(s)
 }

@@ -349,7 +349,7 @@ func (v *validator) limits() {
 			v.add("rate_limit.requests", "must be positive, got %d", rl.Requests)
 		}
 		if d, err := parseDuration(rl.Per); err != nil || d <= 0 {
-			v.add("rate_limit.per", "%q is not a positive duration like \"1m\"", rl.Per)
+			v.add("rate_limit.per", "%q is not a positive duration like \"1m\" or \"1d\"", rl.Per)
 		}
 		if rl.Burst < 0 {
 			v.add("rate_limit.burst", "must not be negative, got %d", rl.Burst)
