@@ -13,6 +13,7 @@ import (
 	"github.com/saasconnect/saasconnect/filter"
 	"github.com/saasconnect/saasconnect/internal/duration"
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
+	"github.com/saasconnect/saasconnect/internal/respath"
 	"github.com/saasconnect/saasconnect/internal/transport"
 	"github.com/saasconnect/saasconnect/mapping"
 	"github.com/saasconnect/saasconnect/paginate"
@@ -37,8 +38,8 @@ type Connector struct {
 	pagination  paginate.Config
 	records     *jsonpath.Path
 	pages       *pageDecoder   // decodes pages: records + the paths read (project.go)
-	success     *jsonpath.Path // response.success_path; nil when none
-	errMessage  *jsonpath.Path // response.error_message_path; nil when none
+	success     respath.Source // response.success_path; zero when none
+	errMessage  respath.Source // response.error_message_path; zero when none
 	mapper      *mapping.Mapper
 	pred        filter.Predicate // nil keeps every record
 	classifier  activity.Classifier
@@ -227,15 +228,11 @@ func (c *Connector) compileResponse(l listing) error {
 	if c.records, err = jsonpath.Compile(l.response.RecordsPath); err != nil {
 		return fmt.Errorf("response.records_path: %w", err)
 	}
-	if l.response.SuccessPath != "" {
-		if c.success, err = jsonpath.Compile(l.response.SuccessPath); err != nil {
-			return fmt.Errorf("response.success_path: %w", err)
-		}
+	if c.success, err = respath.Compile(l.response.SuccessPath); err != nil {
+		return fmt.Errorf("response.success_path: %w", err)
 	}
-	if l.response.ErrorMessagePath != "" {
-		if c.errMessage, err = jsonpath.Compile(l.response.ErrorMessagePath); err != nil {
-			return fmt.Errorf("response.error_message_path: %w", err)
-		}
+	if c.errMessage, err = respath.Compile(l.response.ErrorMessagePath); err != nil {
+		return fmt.Errorf("response.error_message_path: %w", err)
 	}
 	rec, doc := projectionPaths(l)
 	c.pages = newPageDecoder(c.records, rec, doc)

@@ -11,6 +11,7 @@ import (
 	"github.com/saasconnect/saasconnect/filter"
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
 	"github.com/saasconnect/saasconnect/internal/jsonscan"
+	"github.com/saasconnect/saasconnect/internal/respath"
 	"github.com/saasconnect/saasconnect/paginate"
 )
 
@@ -217,7 +218,7 @@ func bodyPaths(l listing) (rec, doc []string) {
 func (r ResponseSpec) docPaths() []string {
 	var out []string
 	for _, p := range []string{r.SuccessPath, r.ErrorMessagePath} {
-		if p != "" {
+		if _, header := respath.HeaderName(p); p != "" && !header {
 			out = append(out, p)
 		}
 	}

@@ -516,9 +516,11 @@ func TestWalkHeaderSources(t *testing.T) {
 			wantRequests: 2,
 		},
 		{
-			name:         "cursor in a header",
-			cfg:          Config{Type: CursorLimit, CursorField: "after", LimitField: "limit", PageSize: 2, CursorPath: "header:X-Next-Cursor"},
-			header:       func(p int) http.Header { return http.Header{"X-Next-Cursor": {map[int]string{1: "c2", 2: "c3", 3: ""}[p]}} },
+			name: "cursor in a header",
+			cfg:  Config{Type: CursorLimit, CursorField: "after", LimitField: "limit", PageSize: 2, CursorPath: "header:X-Next-Cursor"},
+			header: func(p int) http.Header {
+				return http.Header{"X-Next-Cursor": {map[int]string{1: "c2", 2: "c3", 3: ""}[p]}}
+			},
 			wantRequests: 3,
 		},
 		{
