@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
-	"github.com/saasconnect/saasconnect/internal/respath"
 	"github.com/saasconnect/saasconnect/internal/jsonvalue"
+	"github.com/saasconnect/saasconnect/internal/respath"
 	"github.com/saasconnect/saasconnect/internal/transport"
 )
 
