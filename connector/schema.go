@@ -148,6 +148,10 @@ func authSchema(s map[string]any) map[string]any {
 			if len(ks) > 0 {
 				then[k.Name] = ks
 			}
+			// Editors show the top-level description: the first method's.
+			if p, ok := props[k.Name].(map[string]any); ok && k.Doc != "" && p["description"] == nil {
+				p["description"] = k.Doc
+			}
 		}
 		for _, name := range sortedKeys(fields) {
 			if !used[name] {
