@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -218,4 +219,75 @@ func deepCopy(v map[string]any) map[string]any {
 		panic(err)
 	}
 	return out
+}
+
+// TestSchemaFollowsTheTables checks that the schema carries every row of the
+// auth method and pagination type tables: a required key missing, or a key
+// the row does not use, is rejected by both the schema and Validate.
+func TestSchemaFollowsTheTables(t *testing.T) {
+	s := compileSchema(t)
+	base := func(block string, v map[string]any) map[string]any {
+		return map[string]any{"version": 1, "request": map[string]any{"users_url": "https://api.example.com/users"},
+			"response": map[string]any{"fields": map[string]any{"id": "id"}}, block: v}
+	}
+	check := func(name string, doc map[string]any) {
+		t.Helper()
+		b, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Validate(instance(t, b)) == nil {
+			t.Errorf("%s: the schema accepts %s", name, b)
+		}
+		tmpl, err := connector.ParseTemplate(b)
+		if err == nil {
+			err = tmpl.Validate()
+		}
+		if err == nil {
+			t.Errorf("%s: Validate accepts %s", name, b)
+		}
+	}
+	specKeys := stringKeys[auth.Spec]("method")
+	for _, m := range auth.Methods() {
+		used := map[string]bool{}
+		for _, k := range m.Keys {
+			used[k.Name] = true
+			if k.Required {
+				check(string(m.Name)+" without "+k.Name, base("auth", map[string]any{"method": string(m.Name)}))
+			}
+		}
+		for _, k := range specKeys {
+			if !used[k] {
+				check(string(m.Name)+" with "+k, base("auth", map[string]any{"method": string(m.Name), k: "x"}))
+			}
+		}
+	}
+	configKeys := stringKeys[paginate.Config]("type", "in")
+	for _, ti := range paginate.Types() {
+		for _, k := range ti.Required {
+			check(string(ti.Name)+" without "+k, base("pagination", map[string]any{"type": string(ti.Name)}))
+		}
+		for _, k := range configKeys {
+			if !slices.Contains(ti.Required, k) && !slices.Contains(ti.Optional, k) {
+				check(string(ti.Name)+" with "+k, base("pagination", map[string]any{"type": string(ti.Name), k: "x"}))
+			}
+		}
+	}
+	check("unknown auth method", base("auth", map[string]any{"method": "kerberos"}))
+	check("unknown pagination type", base("pagination", map[string]any{"type": "scroll"}))
+}
+
+// stringKeys returns the JSON keys of T's string fields, but except.
+func stringKeys[T any](except ...string) []string {
+	var keys []string
+	for f := range reflect.TypeFor[T]().Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Type.Kind() == reflect.String && !slices.Contains(except, name) {
+			keys = append(keys, name)
+		}
+	}
+	if len(keys) == 0 {
+		panic("no string keys")
+	}
+	return keys
 }
