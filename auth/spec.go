@@ -69,7 +69,8 @@ type Spec struct {
 	// TokenPath finds the session token: a JSON path in the login response
 	// body, or "header:<Name>" for a response header.
 	TokenPath string `json:"token_path,omitempty"`
-	// ExpiresIn is how long a session token lives ("1h"); empty = until a 401.
+	// ExpiresIn is how long a session token lives ("1h", "1d"); empty =
+	// until a 401.
 	ExpiresIn string `json:"expires_in,omitempty"`
 }
 

@@ -115,7 +115,8 @@ type ResponseSpec struct {
 	StatusValues map[string]string `json:"status_values,omitempty"`
 	// TimeFormat is a Go layout, "unix" or "unix_ms"; empty = auto-detect.
 	TimeFormat string `json:"time_format,omitempty"`
-	// SuccessPath is the path of a boolean in every page body that says
+	// SuccessPath is the path of a boolean in every page body (or a
+	// "header:<Name>" whose text is "true" or "false") that says
 	// whether the request succeeded, for APIs that answer failures with
 	// HTTP 200 (CyberArk Redrock: "success"). false, or no boolean there,
 	// fails the page with a *ResponseError. Extension.
@@ -135,12 +136,13 @@ type ActivitySpec struct {
 	// Application names the app the activity belongs to (default: the
 	// template's Name).
 	Application string `json:"application,omitempty"`
-	// InactiveAfter is a Go duration ("720h") or days ("90d"); default 30 days.
+	// InactiveAfter is a Go duration ("720h") or days ("90d", "1d12h");
+	// default 30 days.
 	InactiveAfter string `json:"inactive_after,omitempty"`
 }
 
 // RateLimit is the template's rate_limit block: at most Requests requests per
-// Per (a Go duration such as "1m").
+// Per (a Go duration such as "1m", or days: "1d").
 type RateLimit struct {
 	Requests int    `json:"requests"`
 	Per      string `json:"per"`
