@@ -11,12 +11,11 @@ package activity
 import (
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/saasconnect/saasconnect"
+	"github.com/saasconnect/saasconnect/internal/duration"
 )
 
 // DefaultInactiveAfter is the inactivity threshold when none is given: 30
@@ -128,39 +127,18 @@ func (s Summary) String() string {
 // ErrInactiveAfter is wrapped by every ParseInactiveAfter error.
 var ErrInactiveAfter = errors.New("activity: invalid inactive_after")
 
-// ParseInactiveAfter parses a template's inactive_after: a Go duration
-// ("720h", "1h30m") or a number of days ("90d"), optionally followed by a
-// Go duration ("1d12h"). "" gives DefaultInactiveAfter. The duration must
+// ParseInactiveAfter parses a template's inactive_after with the one
+// template duration syntax (internal/duration): a Go duration ("720h",
+// "1h30m") or a number of days ("90d"), optionally followed by a Go
+// duration ("1d12h"). "" gives DefaultInactiveAfter. The duration must
 // be positive. Errors wrap ErrInactiveAfter and quote s.
 func ParseInactiveAfter(s string) (time.Duration, error) {
-	t := strings.TrimSpace(s)
-	if t == "" {
+	if strings.TrimSpace(s) == "" {
 		return DefaultInactiveAfter, nil
 	}
-	var d time.Duration
-	if i := strings.IndexByte(t, 'd'); i >= 0 {
-		days, err := strconv.ParseFloat(t[:i], 64)
-		if err != nil || math.IsNaN(days) || math.IsInf(days, 0) || strings.ContainsAny(t[:i], "eEpPxX_+-") {
-			return 0, fmt.Errorf("%w %q: want a duration like \"720h\" or days like \"90d\"", ErrInactiveAfter, s)
-		}
-		if days*24 > float64(math.MaxInt64/int64(time.Hour)) {
-			return 0, fmt.Errorf("%w %q: too long", ErrInactiveAfter, s)
-		}
-		d = time.Duration(math.Round(days * 24 * float64(time.Hour)))
-		t = t[i+1:]
-		if strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+") {
-			return 0, fmt.Errorf("%w %q: want a duration like \"720h\" or days like \"90d\"", ErrInactiveAfter, s)
-		}
-	}
-	if t != "" {
-		rest, err := time.ParseDuration(t)
-		if err != nil {
-			return 0, fmt.Errorf("%w %q: want a duration like \"720h\" or days like \"90d\"", ErrInactiveAfter, s)
-		}
-		if rest > 0 && d > math.MaxInt64-rest {
-			return 0, fmt.Errorf("%w %q: too long", ErrInactiveAfter, s)
-		}
-		d += rest
+	d, err := duration.Parse(s)
+	if err != nil {
+		return 0, fmt.Errorf("%w %q: want a duration like \"720h\" or days like \"90d\"", ErrInactiveAfter, s)
 	}
 	if d <= 0 {
 		return 0, fmt.Errorf("%w %q: must be positive", ErrInactiveAfter, s)

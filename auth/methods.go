@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/saasconnect/saasconnect/internal/jsonpath"
+	"github.com/saasconnect/saasconnect/internal/respath"
 )
 
 // methods is the table of auth methods, one row per method, each row
@@ -62,10 +62,12 @@ const (
 	// KindTemplate is text whose {placeholders} are filled verbatim
 	// ([Env].Expand).
 	KindTemplate KeyKind = "template"
-	// KindDuration is a non-negative Go duration ("1h").
+	// KindDuration is a positive duration: a Go duration ("1h") or days
+	// ("1d", "1d12h").
 	KindDuration KeyKind = "duration"
 	// KindTokenPath is a JSON path into a response body, or
-	// "header:<Name>" for a response header.
+	// "header:<Name>" for a response header (the one syntax of every
+	// response-path key of a template: see internal/respath).
 	KindTokenPath KeyKind = "token_path"
 	// KindObject is a JSON object: the session login body (whose string
 	// values may hold {placeholders} naming secret settings), oauth2's
@@ -136,15 +138,11 @@ func (k Key) check(v string) *SpecError {
 			return specError(k.Name, "%q is not a token type: no spaces or control characters (the token follows after one space)", v)
 		}
 	case KindDuration:
-		if d, err := parseDuration(v); err != nil || d < 0 {
-			return specError(k.Name, "%q is not a positive duration like \"1h\" or \"30m\"", v)
+		if d, err := parseDuration(v); err != nil || d <= 0 {
+			return specError(k.Name, "%q is not a positive duration like \"1h\", \"30m\" or \"1d\"", v)
 		}
 	case KindTokenPath:
-		if name, ok := strings.CutPrefix(v, "header:"); ok {
-			if !validHeaderName(name) {
-				return specError(k.Name, "%q is not a valid header name", name)
-			}
-		} else if _, err := jsonpath.Compile(v); err != nil {
+		if _, err := respath.Compile(v); err != nil {
 			return &SpecError{Key: k.Name, Err: err}
 		}
 	}

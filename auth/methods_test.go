@@ -131,6 +131,14 @@ func TestSpecValidate(t *testing.T) {
 		{name: "session ok", spec: Spec{Method: MethodSession, LoginURL: "{u}", TokenPath: "header:X-Session", LoginMethod: "PUT", ExpiresIn: "1h"}},
 		{name: "session bad", spec: Spec{Method: MethodSession, LoginURL: "{u}", TokenPath: "data[", LoginFormat: "xml", LoginMethod: "DELETE", ExpiresIn: "soon", Header: "a b"},
 			keys: []string{"expires_in", "header", "login_format", "login_method", "token_path"}, msg: `unsupported method "DELETE" (want POST, GET or PUT)`},
+		{name: "session expires_in in days", spec: Spec{Method: MethodSession, LoginURL: "{u}", TokenPath: "token", ExpiresIn: "1d12h"}},
+		{name: "session expires_in zero", spec: Spec{Method: MethodSession, LoginURL: "{u}", TokenPath: "token", ExpiresIn: "0s"},
+			keys: []string{"expires_in"}, msg: `"0s" is not a positive duration`},
+		{name: "session expires_in negative", spec: Spec{Method: MethodSession, LoginURL: "{u}", TokenPath: "token", ExpiresIn: "-1h"},
+			keys: []string{"expires_in"}, msg: `"-1h" is not a positive duration`},
+		{name: "session header token path with spaces", spec: Spec{Method: MethodSession, LoginURL: "{u}", TokenPath: "header: X-Tok"}},
+		{name: "session header token path not a token", spec: Spec{Method: MethodSession, LoginURL: "{u}", TokenPath: "header:X Tok"},
+			keys: []string{"token_path"}, msg: `header name "X Tok" is not an RFC 7230 token: byte offset 8`},
 		{name: "session empty header token path", spec: Spec{Method: MethodSession, LoginURL: "{u}", TokenPath: "header:"}, keys: []string{"token_path"}},
 	}
 	for _, tt := range tests {

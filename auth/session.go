@@ -13,12 +13,12 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
 	"github.com/saasconnect/saasconnect/internal/jsonvalue"
 	"github.com/saasconnect/saasconnect/internal/redact"
+	"github.com/saasconnect/saasconnect/internal/respath"
 	"github.com/saasconnect/saasconnect/internal/transport"
 )
 
@@ -27,10 +27,6 @@ const (
 	FormatJSON = "json" // application/json (the default)
 	FormatForm = "form" // application/x-www-form-urlencoded
 )
-
-// headerTokenPrefix marks a [SessionConfig.TokenPath] that names a response
-// header.
-const headerTokenPrefix = "header:"
 
 // maxLoginResponse caps the login response body that is read.
 const maxLoginResponse = 1 << 20
@@ -147,21 +143,17 @@ func (c SessionConfig) compile() (*Session, error) {
 	} else if !validHeaderName(c.Method) {
 		add("Method", errors.New("not a valid HTTP method"))
 	}
-	switch {
+	src, srcErr := respath.Compile(c.TokenPath)
+	switch name, isHeader := respath.HeaderName(c.TokenPath); {
 	case c.TokenPath == "":
 		add("TokenPath", errRequired)
-	case strings.HasPrefix(c.TokenPath, headerTokenPrefix):
-		s.fromHdr = strings.TrimSpace(strings.TrimPrefix(c.TokenPath, headerTokenPrefix))
-		s.tokenDesc = "response header " + s.fromHdr
-		if !validHeaderName(s.fromHdr) {
-			add("TokenPath", errors.New(`"header:" must be followed by a header name`))
-		}
+	case srcErr != nil:
+		add("TokenPath", srcErr)
+	case isHeader:
+		s.fromHdr = name
+		s.tokenDesc = "response header " + name
 	default:
-		p, err := jsonpath.Compile(c.TokenPath)
-		if err != nil {
-			add("TokenPath", err)
-		}
-		s.path = p
+		s.path = src.Path
 		s.tokenDesc = "response body path " + c.TokenPath
 	}
 	if c.Header != "" && !validHeaderName(c.Header) {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/saasconnect/saasconnect/internal/duration"
 )
 
 // Method names how requests get credentials: the "method" key of a
@@ -95,7 +97,8 @@ type Spec struct {
 	// TokenPath finds the session token: a JSON path in the login response
 	// body, or "header:<Name>" for a response header.
 	TokenPath string `json:"token_path,omitempty"`
-	// ExpiresIn is how long a session token lives ("1h"); empty = until a 401.
+	// ExpiresIn is how long a session token lives ("1h", "1d"); empty =
+	// until a 401.
 	ExpiresIn string `json:"expires_in,omitempty"`
 }
 
@@ -290,10 +293,11 @@ func orList(words []string) string {
 	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
-// parseDuration parses a Go duration; "" is 0.
+// parseDuration parses a template duration ("1h", "90d": see
+// internal/duration); "" is 0.
 func parseDuration(s string) (time.Duration, error) {
 	if s == "" {
 		return 0, nil
 	}
-	return time.ParseDuration(s)
+	return duration.Parse(s)
 }

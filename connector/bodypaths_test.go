@@ -94,6 +94,7 @@ var notPagePaths = map[string]string{
 	"filters[].operator": "", "activity.type": "", "activity.application": "", "activity.inactive_after": "",
 	"rate_limit.per": "", "request.users_url": "", "request.url": "", "request.method": "", "request.headers": "", "request.query": "",
 	"slug": "", "name": "", "vendor": "", "support": "", "docs_url": "", "description": "",
+	"$schema":         "the editor's schema reference, ignored",
 	"settings[].name": "", "settings[].default": "", "settings[].description": "",
 	"auth.method": "", "auth.token_type": "", "auth.header": "", "auth.query_param": "", "auth.grant_type": "",
 	"auth.token_url": "", "auth.scope": "", "auth.client_auth": "", "auth.login_url": "", "auth.login_method": "",

@@ -11,7 +11,9 @@ import (
 	"github.com/saasconnect/saasconnect/activity"
 	"github.com/saasconnect/saasconnect/auth"
 	"github.com/saasconnect/saasconnect/filter"
+	"github.com/saasconnect/saasconnect/internal/duration"
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
+	"github.com/saasconnect/saasconnect/internal/respath"
 	"github.com/saasconnect/saasconnect/internal/transport"
 	"github.com/saasconnect/saasconnect/ldapdir"
 	"github.com/saasconnect/saasconnect/mapping"
@@ -40,8 +42,8 @@ type Connector struct {
 	pagination  paginate.Config
 	records     *jsonpath.Path
 	pages       *pageDecoder   // decodes pages: records + the paths read (project.go)
-	success     *jsonpath.Path // response.success_path; nil when none
-	errMessage  *jsonpath.Path // response.error_message_path; nil when none
+	success     respath.Source // response.success_path; zero when none
+	errMessage  respath.Source // response.error_message_path; zero when none
 	mapper      *mapping.Mapper
 	pred        filter.Predicate // nil keeps every record
 	classifier  activity.Classifier
@@ -246,15 +248,11 @@ func (c *Connector) compileResponse(l listing) error {
 	if c.records, err = jsonpath.Compile(l.response.RecordsPath); err != nil {
 		return fmt.Errorf("response.records_path: %w", err)
 	}
-	if l.response.SuccessPath != "" {
-		if c.success, err = jsonpath.Compile(l.response.SuccessPath); err != nil {
-			return fmt.Errorf("response.success_path: %w", err)
-		}
+	if c.success, err = respath.Compile(l.response.SuccessPath); err != nil {
+		return fmt.Errorf("response.success_path: %w", err)
 	}
-	if l.response.ErrorMessagePath != "" {
-		if c.errMessage, err = jsonpath.Compile(l.response.ErrorMessagePath); err != nil {
-			return fmt.Errorf("response.error_message_path: %w", err)
-		}
+	if c.errMessage, err = respath.Compile(l.response.ErrorMessagePath); err != nil {
+		return fmt.Errorf("response.error_message_path: %w", err)
 	}
 	rec, doc := projectionPaths(l)
 	c.pages = newPageDecoder(c.records, rec, doc)
@@ -348,10 +346,11 @@ func (c *Connector) Name() string { return c.name }
 // and slices are shared with the connector's: do not modify them.
 func (c *Connector) Template() Template { return c.tmpl }
 
-// parseDuration parses a Go duration; "" is 0.
+// parseDuration parses a template duration ("1h", "90d": see
+// internal/duration); "" is 0.
 func parseDuration(s string) (time.Duration, error) {
 	if s == "" {
 		return 0, nil
 	}
-	return time.ParseDuration(s)
+	return duration.Parse(s)
 }

@@ -21,10 +21,13 @@
 // Keys that locate a value in JSON take a path: a dot path with indexes and
 // bracket keys (profile.email, emails[0].value, ["@odata.nextLink"]), or a
 // general JSONPath expression (emails[?(@.primary==true)].value).
-// pagination.total_path, total_pages_path, has_more_path and
-// auth.token_path may instead read a response header as "header:<Name>";
-// pagination.cursor_path may read the page's last record as
-// "$last.<path>". The "Paths" section of docs/templates.md has the details.
+// Every key that reads a response (pagination cursor_path, next_url_path,
+// total_path, total_pages_path, has_more_path; response success_path and
+// error_message_path; auth.token_path) may instead read a response header
+// as "header:<Name>"; pagination.cursor_path may read the page's last
+// record as "$last.<path>". Durations (auth.expires_in, rate_limit.per,
+// activity.inactive_after) are Go durations or days ("720h", "90d",
+// "1d12h"). The "Paths" section of docs/templates.md has the details.
 //
 // # Running
 //

@@ -11,6 +11,7 @@ import (
 	"github.com/saasconnect/saasconnect/filter"
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
 	"github.com/saasconnect/saasconnect/internal/jsonscan"
+	"github.com/saasconnect/saasconnect/internal/respath"
 	"github.com/saasconnect/saasconnect/paginate"
 )
 
@@ -28,7 +29,7 @@ type pageDecoder struct {
 	values  bool              // records_as values: decodeValues
 	// success and errMessage are the listing's response.success_path and
 	// error_message_path, checked on every page; nil when none.
-	success, errMessage *jsonpath.Path
+	success, errMessage respath.Source
 }
 
 // newPageDecoder returns the decoder for a connector that reads recordPaths
@@ -224,7 +225,7 @@ func bodyPaths(l listing) (rec, doc []string) {
 func (r ResponseSpec) docPaths() []string {
 	var out []string
 	for _, p := range []string{r.SuccessPath, r.ErrorMessagePath} {
-		if p != "" {
+		if _, header := respath.HeaderName(p); p != "" && !header {
 			out = append(out, p)
 		}
 	}

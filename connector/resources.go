@@ -12,6 +12,7 @@ import (
 	"github.com/saasconnect/saasconnect"
 	"github.com/saasconnect/saasconnect/filter"
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
+	"github.com/saasconnect/saasconnect/internal/respath"
 	"github.com/saasconnect/saasconnect/internal/transport"
 	"github.com/saasconnect/saasconnect/mapping"
 	"github.com/saasconnect/saasconnect/paginate"
@@ -172,16 +173,13 @@ func (c *Connector) compileResources(vals map[string]string) error {
 		if err != nil {
 			return at(fmt.Errorf("response.records_path: %w", err))
 		}
-		var success, message *jsonpath.Path
-		if l.response.SuccessPath != "" {
-			if success, err = jsonpath.Compile(l.response.SuccessPath); err != nil {
-				return at(fmt.Errorf("response.success_path: %w", err))
-			}
+		success, err := respath.Compile(l.response.SuccessPath)
+		if err != nil {
+			return at(fmt.Errorf("response.success_path: %w", err))
 		}
-		if l.response.ErrorMessagePath != "" {
-			if message, err = jsonpath.Compile(l.response.ErrorMessagePath); err != nil {
-				return at(fmt.Errorf("response.error_message_path: %w", err))
-			}
+		message, err := respath.Compile(l.response.ErrorMessagePath)
+		if err != nil {
+			return at(fmt.Errorf("response.error_message_path: %w", err))
 		}
 		rec, doc := projectionPaths(l)
 		rl.pages = newPageDecoder(records, rec, doc)

@@ -261,7 +261,7 @@ func (c *Connector) fetchOnce(ctx context.Context, req *http.Request, pages *pag
 	}
 	page, err := pages.decode(resp.Body, c.opts.maxBody, c.opts.raw)
 	if page.Body != nil {
-		if serr := checkSuccess(page.Body, pages.success, pages.errMessage); serr != nil {
+		if serr := checkSuccess(ctx, resp.Header, page.Body, pages.success, pages.errMessage); serr != nil {
 			return paginate.Response{}, serr
 		}
 	}

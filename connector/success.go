@@ -1,10 +1,13 @@
 package connector
 
 import (
+	"context"
 	"encoding/json"
+	"net/http"
+	"strings"
 
-	"github.com/saasconnect/saasconnect/internal/jsonpath"
 	"github.com/saasconnect/saasconnect/internal/redact"
+	"github.com/saasconnect/saasconnect/internal/respath"
 )
 
 // maxResponseMessage caps ResponseError.Message: the SDK-wide cap on
@@ -16,11 +19,25 @@ const maxResponseMessage = redact.MaxBody
 // It runs on the page decodePage returned, even when decodePage also
 // failed for the records (an error body often has none), so the vendor's
 // own message wins over "no records at records_path".
-func checkSuccess(body any, success, message *jsonpath.Path) error {
-	if success == nil {
+//
+// Either path may name a response header ("header:X-Status"): a header's
+// text "true" or "false" (any case) counts as the boolean.
+func checkSuccess(ctx context.Context, header http.Header, body any, success, message respath.Source) error {
+	if success.IsZero() {
 		return nil
 	}
-	v, ok := success.Get(body)
+	v, ok, err := success.Get(ctx, header, body)
+	if err != nil {
+		ok = false
+	}
+	if s, isStr := v.(string); isStr && success.Header != "" {
+		switch s = strings.TrimSpace(s); {
+		case strings.EqualFold(s, "true"):
+			v = true
+		case strings.EqualFold(s, "false"):
+			v = false
+		}
+	}
 	if b, isBool := v.(bool); ok && isBool && b {
 		return nil
 	}
@@ -35,9 +52,9 @@ func checkSuccess(body any, success, message *jsonpath.Path) error {
 	default:
 		e.Value = jsonKind(v)
 	}
-	if message != nil {
+	if !message.IsZero() {
 		e.MessagePath = message.String()
-		if m, ok := message.Get(body); ok && m != nil {
+		if m, ok, err := message.Get(ctx, header, body); err == nil && ok && m != nil {
 			e.Message = messageText(m)
 		}
 	}

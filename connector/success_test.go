@@ -151,3 +151,55 @@ func TestResponseErrorMessageCap(t *testing.T) {
 	assert.True(t, strings.HasPrefix(got, "éé"))
 	assert.NotContains(t, got, "\uFFFD")
 }
+
+// TestSuccessPathInHeader reads the success flag and the message from
+// response headers ("header:<Name>", like every response-path key).
+func TestSuccessPathInHeader(t *testing.T) {
+	tests := []struct {
+		name       string
+		status     string // X-Status header; "" = absent
+		wantUsers  int
+		wantStatus RunStatus
+		wantValue  string
+		wantMsg    string
+	}{
+		{name: "true", status: "true", wantUsers: 1, wantStatus: Succeeded},
+		{name: "True with spaces", status: " True ", wantUsers: 1, wantStatus: Succeeded},
+		{name: "false with a message", status: "false", wantStatus: Failed, wantValue: "false",
+			wantMsg: `the response reports a failure (header:X-Status: false): "quota exceeded"`},
+		{name: "absent", wantStatus: Failed, wantValue: "absent"},
+		{name: "not a boolean", status: "yes", wantStatus: Failed, wantValue: "string"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.status != "" {
+					w.Header().Set("X-Status", tt.status)
+				}
+				w.Header().Set("X-Error", "quota exceeded")
+				_, _ = io.WriteString(w, `{"Result": {"Results": [{"ID": "1", "Email": "a@example.com"}]}}`)
+			}))
+			defer srv.Close()
+			tmpl := flagTemplate(srv.URL)
+			tmpl.Pagination = paginate.Config{}
+			tmpl.Response.SuccessPath, tmpl.Response.ErrorMessagePath = "header: X-Status", "header:X-Error"
+			require.NoError(t, tmpl.Validate())
+			c, err := New(tmpl, "hdr", Settings{"api_key": testAPIKey})
+			require.NoError(t, err)
+			users, rep, err := collect(t, c, t.Context())
+			assert.Len(t, users, tt.wantUsers)
+			assert.Equal(t, tt.wantStatus, rep.Status)
+			if tt.wantValue == "" {
+				require.NoError(t, err)
+				return
+			}
+			var re *ResponseError
+			require.ErrorAs(t, err, &re)
+			assert.Equal(t, tt.wantValue, re.Value)
+			assert.Equal(t, "header:X-Status", re.SuccessPath)
+			if tt.wantMsg != "" {
+				assert.ErrorContains(t, err, tt.wantMsg)
+			}
+		})
+	}
+}

@@ -36,6 +36,10 @@ const TemplateVersion = 1
 //
 // A Template is a plain value; it is safe to share once no longer modified.
 type Template struct {
+	// SchemaRef is the template's "$schema" key: the JSON Schema an editor
+	// checks the file against (see Schema). saasconnect ignores it.
+	SchemaRef string `json:"$schema,omitempty"`
+
 	Version int    `json:"version"`
 	Slug    string `json:"slug,omitempty"`
 	Name    string `json:"name,omitempty"`
@@ -142,7 +146,8 @@ type ResponseSpec struct {
 	// TimeFormat is "unix", "unix_ms", "dotnet", "rfc3339" or a Go layout;
 	// empty = auto-detect.
 	TimeFormat string `json:"time_format,omitempty"`
-	// SuccessPath is the path of a boolean in every page body that says
+	// SuccessPath is the path of a boolean in every page body (or a
+	// "header:<Name>" whose text is "true" or "false") that says
 	// whether the request succeeded, for APIs that answer failures with
 	// HTTP 200 (CyberArk Redrock: "success"). false, or no boolean there,
 	// fails the page with a *ResponseError. Extension.
@@ -165,12 +170,13 @@ type ActivitySpec struct {
 	// NeverValues lists vendor last-activity values that mean "never
 	// active", on top of the built-in ones ("1970-01-01T00:00:00.000Z").
 	NeverValues []string `json:"never_values,omitempty"`
-	// InactiveAfter is a Go duration ("720h") or days ("90d"); default 30 days.
+	// InactiveAfter is a Go duration ("720h") or days ("90d", "1d12h");
+	// default 30 days.
 	InactiveAfter string `json:"inactive_after,omitempty"`
 }
 
 // RateLimit is the template's rate_limit block: at most Requests requests per
-// Per (a Go duration such as "1m").
+// Per (a Go duration such as "1m", or days: "1d").
 type RateLimit struct {
 	Requests int    `json:"requests"`
 	Per      string `json:"per"`

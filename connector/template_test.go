@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/saasconnect/saasconnect/paginate"
 )
 
 // validJSON is a complete template; the Validate table breaks one thing at
@@ -179,6 +181,26 @@ func TestValidate(t *testing.T) {
 		{name: "bad inactive_after", edit: func(t *Template) { t.Activity.InactiveAfter = "30 days" }, wantPaths: []string{"activity.inactive_after"}},
 		{name: "bad activity type", edit: func(t *Template) { t.Activity.Type = "audit" }, wantPaths: []string{"activity.type"}},
 		{name: "bad rate_limit", edit: func(t *Template) { t.RateLimit = RateLimit{Requests: 0, Per: "1 minute"} }, wantPaths: []string{"rate_limit.per", "rate_limit.requests"}},
+		{name: "rate_limit per a day", edit: func(t *Template) { t.RateLimit = RateLimit{Requests: 1000, Per: "1d"} }},
+		{name: "rate_limit per zero", edit: func(t *Template) { t.RateLimit = RateLimit{Requests: 1, Per: "0s"} }, wantPaths: []string{"rate_limit.per"}},
+		{name: "inactive_after in days and hours", edit: func(t *Template) { t.Activity.InactiveAfter = "1.5d" }},
+		{name: "session expires_in in days", edit: func(t *Template) {
+			t.Auth = AuthSpec{Method: AuthSession, LoginURL: "https://api.github.com/login", TokenPath: "token", ExpiresIn: "1d"}
+		}},
+		{name: "session expires_in zero", edit: func(t *Template) {
+			t.Auth = AuthSpec{Method: AuthSession, LoginURL: "https://api.github.com/login", TokenPath: "token", ExpiresIn: "0s"}
+		}, wantPaths: []string{"auth.expires_in"}, wantMsg: "not a positive duration"},
+		{name: "success_path in a header", edit: func(t *Template) {
+			t.Response.SuccessPath, t.Response.ErrorMessagePath = "header: X-Ok", "header:X-Error"
+		}},
+		{name: "success_path header not a token", edit: func(t *Template) { t.Response.SuccessPath = "header:X Ok" },
+			wantPaths: []string{"response.success_path"}, wantMsg: "not an RFC 7230 token"},
+		{name: "cursor_path in a header", edit: func(t *Template) {
+			t.Pagination = paginate.Config{Type: paginate.CursorLimit, CursorField: "after", CursorPath: "header:X-Next-Cursor"}
+		}},
+		{name: "token_path header with a space", edit: func(t *Template) {
+			t.Auth = AuthSpec{Method: AuthSession, LoginURL: "https://api.github.com/login", TokenPath: "header: X-Tok"}
+		}},
 		{name: "retry_on out of range", edit: func(t *Template) { t.RetryOn = []int{406, 200, 600} }, wantPaths: []string{"retry_on[1]", "retry_on[2]"}},
 		{name: "bad support", edit: func(t *Template) { t.Support = "beta" }, wantPaths: []string{"support"}},
 		{name: "duplicate and bad setting names", edit: func(t *Template) {

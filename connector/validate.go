@@ -13,6 +13,7 @@ import (
 	"github.com/saasconnect/saasconnect/auth"
 	"github.com/saasconnect/saasconnect/filter"
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
+	"github.com/saasconnect/saasconnect/internal/respath"
 	"github.com/saasconnect/saasconnect/internal/transport"
 	"github.com/saasconnect/saasconnect/mapping"
 	"github.com/saasconnect/saasconnect/paginate"
@@ -282,15 +283,13 @@ func (v *validator) response() {
 	if _, err := jsonpath.Compile(t.Response.RecordsPath); err != nil {
 		v.addErr("response.records_path", err)
 	}
-	if t.Response.SuccessPath != "" {
-		if _, err := jsonpath.Compile(t.Response.SuccessPath); err != nil {
-			v.addErr("response.success_path", err)
-		}
+	if _, err := respath.Compile(t.Response.SuccessPath); err != nil {
+		v.addErr("response.success_path", err)
 	}
 	if t.Response.ErrorMessagePath != "" {
 		if t.Response.SuccessPath == "" {
 			v.add("response.error_message_path", "needs response.success_path (the message is read only from a page that says it failed)")
-		} else if _, err := jsonpath.Compile(t.Response.ErrorMessagePath); err != nil {
+		} else if _, err := respath.Compile(t.Response.ErrorMessagePath); err != nil {
 			v.addErr("response.error_message_path", err)
 		}
 	}
@@ -363,7 +362,7 @@ func (v *validator) limits() {
 			v.add("rate_limit.requests", "must be positive, got %d", rl.Requests)
 		}
 		if d, err := parseDuration(rl.Per); err != nil || d <= 0 {
-			v.add("rate_limit.per", "%q is not a positive duration like \"1m\"", rl.Per)
+			v.add("rate_limit.per", "%q is not a positive duration like \"1m\" or \"1d\"", rl.Per)
 		}
 		if rl.Burst < 0 {
 			v.add("rate_limit.burst", "must not be negative, got %d", rl.Burst)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/saasconnect/saasconnect/internal/jsonpath"
+	"github.com/saasconnect/saasconnect/internal/respath"
 )
 
 // Defaults applied when the corresponding Config field is zero.
@@ -49,10 +50,11 @@ const lastPrefix = "$last"
 // CursorField) are query parameter names, or with In "body", dot paths into
 // the JSON request body (CyberArk's "Args.PageNumber"). Response paths
 // (CursorPath, NextURLPath, TotalPath, TotalPagesPath, HasMorePath) are
-// [jsonpath] expressions on the decoded response body; TotalPath,
-// TotalPagesPath and HasMorePath may instead name a response header as
-// "header:<Name>" (Bugsnag's "header:X-Total-Count"). A has-more value may be
-// a JSON boolean or the string "true" or "false".
+// [jsonpath] expressions on the decoded response body, or name a response
+// header as "header:<Name>" (Bugsnag's "header:X-Total-Count"; spaces after
+// the colon are ignored, the name must be an RFC 7230 token); a CursorPath
+// may also start with "$last" to read the page's last record. A has-more
+// value may be a JSON boolean or the string "true" or "false".
 //
 // LastPagePath, accepted by every type but [None], is a flag (a JSON
 // boolean, the string "true" or "false", or "header:<Name>") that ends the
@@ -121,25 +123,12 @@ func (c Config) Validate() error {
 	return err
 }
 
-// source is where a number or flag is read from a response: a header or a
-// body path. The zero source is absent.
-type source struct {
-	header string
-	path   *jsonpath.Path
-}
+// source is where a value is read from a response: a header or a body path
+// (package internal/respath). The zero source is absent.
+type source struct{ respath.Source }
 
 func (s source) get(ctx context.Context, r *Response) (any, bool, error) {
-	switch {
-	case s.header != "":
-		vs := r.Header.Values(s.header)
-		if len(vs) == 0 {
-			return nil, false, nil
-		}
-		return vs[0], true, nil
-	case s.path != nil:
-		return s.path.Eval(ctx, r.Body)
-	}
-	return nil, false, nil
+	return s.Get(ctx, r.Header, r.Body)
 }
 
 // plan is a validated Config with its defaults applied and its paths
@@ -157,9 +146,10 @@ type plan struct {
 	start      int
 	maxPages   int
 	maxCursor  int
-	cursorPath *jsonpath.Path
-	fromLast   bool // cursorPath is evaluated on the last record
-	nextURL    *jsonpath.Path
+	cursorPath *jsonpath.Path // a "$last" cursor_path, evaluated on the last record
+	fromLast   bool           // cursor_path starts with "$last"
+	cursorSrc  source         // any other cursor_path
+	nextURL    source
 	total      source
 	totalPages source
 	hasMore    source
@@ -313,13 +303,11 @@ func compilePaths(p *plan, c Config, errs *problems) {
 		return jp
 	}
 	src := func(key, expr string) source {
-		if name, ok := strings.CutPrefix(expr, "header:"); ok {
-			if name == "" {
-				errs.add(key, "header: needs a header name")
-			}
-			return source{header: name}
+		s, err := respath.Compile(expr)
+		if err != nil {
+			*errs = append(*errs, &ConfigError{Field: key, Err: err})
 		}
-		return source{path: path(key, expr)}
+		return source{s}
 	}
 	if rest, ok := strings.CutPrefix(c.CursorPath, lastPrefix); ok && (rest == "" || rest[0] == '.' || rest[0] == '[') {
 		p.fromLast = true
@@ -328,9 +316,9 @@ func compilePaths(p *plan, c Config, errs *problems) {
 			p.cursorPath = jsonpath.MustCompile("") // "$last": the record itself
 		}
 	} else {
-		p.cursorPath = path("cursor_path", c.CursorPath)
+		p.cursorSrc = src("cursor_path", c.CursorPath)
 	}
-	p.nextURL = path("next_url_path", c.NextURLPath)
+	p.nextURL = src("next_url_path", c.NextURLPath)
 	p.total = src("total_path", c.TotalPath)
 	p.totalPages = src("total_pages_path", c.TotalPagesPath)
 	p.hasMore = src("has_more_path", c.HasMorePath)

@@ -86,6 +86,12 @@ func TestConfigValidate(t *testing.T) {
 			wantFields: []string{"next_url_path", "total_path", "has_more_path"},
 		},
 		{
+			name:       "bad header names",
+			cfg:        Config{Type: CursorLimit, CursorField: "after", CursorPath: "header:X Cursor", TotalPath: "header:X-Total:", HasMorePath: "header:  "},
+			wantFields: []string{"cursor_path", "total_path", "has_more_path"},
+			wantMsg:    `cursor_path: "header:X Cursor": header name "X Cursor" is not an RFC 7230 token: byte offset 8 (' ') is not allowed`,
+		},
+		{
 			name:       "bad $last path",
 			cfg:        Config{Type: CursorLimit, CursorField: "after", CursorPath: "$last.a["},
 			wantFields: []string{"cursor_path"},

@@ -247,7 +247,7 @@ func TestContinuationValidate(t *testing.T) {
 		{"next_request_url bad", Config{Type: CursorLimit, In: InBody, CursorField: "c", CursorPath: "c", NextRequestURL: "http://a b/%zz"}, []string{"next_request_url"}, `not a URL`},
 		{"next_request_url user info", Config{Type: CursorLimit, In: InBody, CursorField: "c", CursorPath: "c", NextRequestURL: "https://u:p@h/x"}, []string{"next_request_url"}, `user info`},
 		{"next_request_url not for next_url", Config{Type: NextURL, In: InBody, NextURLPath: "next", NextRequestURL: "/x"}, []string{"next_request_url"}, `not used by pagination type "next_url"`},
-		{"last_page_path empty header", Config{Type: PageNumber, PageField: "p", LastPagePath: "header:"}, []string{"last_page_path"}, `header: needs a header name`},
+		{"last_page_path empty header", Config{Type: PageNumber, PageField: "p", LastPagePath: "header:"}, []string{"last_page_path"}, `header: must be followed by a header name`},
 		{"last_page_path bad path", Config{Type: PageNumber, PageField: "p", LastPagePath: "a[?(@.x"}, []string{"last_page_path"}, ``},
 		{"last_page_path not for none", Config{LastPagePath: "lastPage"}, []string{"last_page_path"}, `not used by pagination type "none"`},
 	}

@@ -1,6 +1,10 @@
 package paginate
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/saasconnect/saasconnect/internal/respath"
+)
 
 // BodyPaths returns the JSON paths c reads in response bodies, as written:
 // doc on the page document (cursor_path, next_url_path, total_path,
@@ -12,7 +16,7 @@ import "strings"
 // A decoder that materialises only part of each page must keep these.
 func (c Config) BodyPaths() (doc, rec []string) {
 	add := func(list *[]string, expr string) {
-		if expr != "" && !strings.HasPrefix(expr, "header:") {
+		if _, header := respath.HeaderName(expr); expr != "" && !header {
 			*list = append(*list, expr)
 		}
 	}

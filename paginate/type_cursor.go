@@ -51,7 +51,7 @@ func (cursorLimit) advance(ctx context.Context, w *walk, _ *http.Request, pos po
 		v = got
 	} else {
 		var err error
-		if v, _, err = p.cursorPath.Eval(ctx, resp.Body); err != nil {
+		if v, _, err = p.cursorSrc.get(ctx, resp); err != nil {
 			return position{}, true, fmt.Errorf("cursor_path: %w", err)
 		}
 	}

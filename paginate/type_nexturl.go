@@ -24,7 +24,7 @@ func (nextURL) build(p *plan, pos position, set func(field string, v any)) {
 }
 
 func (nextURL) advance(ctx context.Context, w *walk, req *http.Request, pos position, resp *Response) (position, bool, error) {
-	v, _, err := w.p.nextURL.Eval(ctx, resp.Body)
+	v, _, err := w.p.nextURL.get(ctx, resp)
 	if err != nil {
 		return position{}, true, fmt.Errorf("next_url_path: %w", err)
 	}

@@ -510,6 +510,26 @@ func TestWalkHeaderSources(t *testing.T) {
 			wantRequests: 1,
 		},
 		{
+			name:         "spaces after header: are ignored",
+			cfg:          Config{Type: OffsetLimit, OffsetField: "offset", LimitField: "per_page", PageSize: 2, TotalPath: "header: x-total-count"},
+			header:       func(int) http.Header { return http.Header{"X-Total-Count": {"4"}} },
+			wantRequests: 2,
+		},
+		{
+			name: "cursor in a header",
+			cfg:  Config{Type: CursorLimit, CursorField: "after", LimitField: "limit", PageSize: 2, CursorPath: "header:X-Next-Cursor"},
+			header: func(p int) http.Header {
+				return http.Header{"X-Next-Cursor": {map[int]string{1: "c2", 2: "c3", 3: ""}[p]}}
+			},
+			wantRequests: 3,
+		},
+		{
+			name:         "next URL in a header",
+			cfg:          Config{Type: NextURL, NextURLPath: "header:X-Next"},
+			header:       func(p int) http.Header { return http.Header{"X-Next": {map[int]string{1: "/users?p=2", 2: ""}[p]}} },
+			wantRequests: 2,
+		},
+		{
 			name:         "header absent: short page rule",
 			cfg:          Config{Type: OffsetLimit, OffsetField: "offset", LimitField: "per_page", PageSize: 3, TotalPath: "header:X-Total-Count"},
 			header:       func(int) http.Header { return http.Header{} },
@@ -519,15 +539,23 @@ func TestWalkHeaderSources(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var calls int
+			var cursors []string
 			fetch := func(_ context.Context, req *http.Request) (Response, error) {
 				calls++
-				return Response{Header: tt.header(calls), Records: people(2)}, nil
+				cursors = append(cursors, req.URL.Query().Get("after")+req.URL.Query().Get("p"))
+				return Response{URL: req.URL, Header: tt.header(calls), Records: people(2)}, nil
 			}
 			u, _ := url.Parse("https://api.example.com/users")
 			w := &Walker{Config: tt.cfg, Fetch: fetch}
 			_, err := collect(t, w.Walk(t.Context(), Request{URL: u}))
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantRequests, calls)
+			switch tt.cfg.Type {
+			case CursorLimit:
+				assert.Equal(t, []string{"", "c2", "c3"}, cursors, "cursors sent")
+			case NextURL:
+				assert.Equal(t, []string{"", "2"}, cursors, "next URLs followed")
+			}
 		})
 	}
 }

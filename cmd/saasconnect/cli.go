@@ -57,6 +57,7 @@ func commands() []command {
 		{"suggest", "--sample FILE", "propose a response mapping from a sample record", cmdSuggest},
 		{"schedule", "DIR", "run the connectors configured in DIR on their schedules", cmdSchedule},
 		{"demo", "", "run a real connector against an embedded fake vendor (no network)", cmdDemo},
+		{"schema", "[-o FILE]", "print the template JSON Schema", cmdSchema},
 	}
 }
 

@@ -63,6 +63,9 @@ func cmdValidate(ctx context.Context, e env, args []string) error {
 	t, err := connector.ParseTemplate(data)
 	if err == nil {
 		err = t.Validate()
+		for _, w := range t.Warnings() {
+			fmt.Fprintf(e.stderr, "%s: warning: %v\n", path, w)
+		}
 	}
 	if err == nil {
 		fmt.Fprintf(e.stdout, "%s: ok\n", path)
