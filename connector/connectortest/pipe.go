@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"time"
 )
 
 // replayURL is the replay server's URL. No socket is ever opened for it:
@@ -47,12 +48,21 @@ func (s *pipeServer) Client() *http.Client { return &http.Client{Transport: s.tr
 
 // Close closes the client's idle connections, then shuts the server down,
 // waiting for running handlers to return: after Close, everything the
-// handler recorded is final and no goroutine of the server is left.
+// handler recorded is final and no goroutine of the server is left. A
+// handler still blocked after closeGrace (writing a response the client
+// never reads) has its connection closed under it.
 func (s *pipeServer) Close() {
 	s.tr.CloseIdleConnections()
-	_ = s.srv.Shutdown(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), closeGrace)
+	defer cancel()
+	if s.srv.Shutdown(ctx) != nil {
+		_ = s.srv.Close()
+	}
 	<-s.served
 }
+
+// closeGrace bounds how long Close waits for running handlers.
+const closeGrace = 5 * time.Second
 
 // pipeListener hands the server end of each dialled net.Pipe to Accept.
 type pipeListener struct {
