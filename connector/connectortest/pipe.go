@@ -24,6 +24,7 @@ type pipeServer struct {
 	ln     *pipeListener
 	tr     *http.Transport
 	served chan struct{} // closed when Serve has returned
+	closed sync.Once
 }
 
 // newPipeServer starts serving h. Close must be called, in the same bubble.
@@ -51,14 +52,17 @@ func (s *pipeServer) Client() *http.Client { return &http.Client{Transport: s.tr
 // handler recorded is final and no goroutine of the server is left. A
 // handler still blocked after closeGrace (writing a response the client
 // never reads) has its connection closed under it.
+// Close may be called more than once.
 func (s *pipeServer) Close() {
-	s.tr.CloseIdleConnections()
-	ctx, cancel := context.WithTimeout(context.Background(), closeGrace)
-	defer cancel()
-	if s.srv.Shutdown(ctx) != nil {
-		_ = s.srv.Close()
-	}
-	<-s.served
+	s.closed.Do(func() {
+		s.tr.CloseIdleConnections()
+		ctx, cancel := context.WithTimeout(context.Background(), closeGrace)
+		defer cancel()
+		if s.srv.Shutdown(ctx) != nil {
+			_ = s.srv.Close()
+		}
+		<-s.served
+	})
 }
 
 // closeGrace bounds how long Close waits for running handlers.
