@@ -25,6 +25,10 @@ type pipeServer struct {
 	tr     *http.Transport
 	served chan struct{} // closed when Serve has returned
 	closed sync.Once
+
+	mu      sync.Mutex
+	closing bool           // set by Close: no handler starts after it
+	active  sync.WaitGroup // running handlers
 }
 
 // newPipeServer starts serving h. Close must be called, in the same bubble.
@@ -32,11 +36,22 @@ func newPipeServer(h http.Handler) *pipeServer {
 	ln := &pipeListener{conns: make(chan net.Conn), closed: make(chan struct{})}
 	s := &pipeServer{
 		URL:    replayURL,
-		srv:    &http.Server{Handler: h},
 		ln:     ln,
 		tr:     &http.Transport{DialContext: ln.dial},
 		served: make(chan struct{}),
 	}
+	s.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		if s.closing {
+			s.mu.Unlock()
+			http.Error(w, "connectortest: the replay server is closed", http.StatusServiceUnavailable)
+			return
+		}
+		s.active.Add(1)
+		s.mu.Unlock()
+		defer s.active.Done()
+		h.ServeHTTP(w, r)
+	})}
 	go func() {
 		defer close(s.served)
 		_ = s.srv.Serve(ln) // http.ErrServerClosed after Close
@@ -62,6 +77,10 @@ func (s *pipeServer) Close() {
 			_ = s.srv.Close()
 		}
 		<-s.served
+		s.mu.Lock()
+		s.closing = true
+		s.mu.Unlock()
+		s.active.Wait()
 	})
 }
 
