@@ -158,10 +158,18 @@ func TestLDAPRawRecords(t *testing.T) {
 
 func TestLDAPDroppedConnection(t *testing.T) {
 	t.Parallel()
-	_, c := adConnector(t, 2500, ldaptest.Options{DropAfter: 300, DropPage: 3}, nil)
+	// 250 entries (2 computers) at page size 100, the connection dropped
+	// 30 entries into page 3: the page is asked again on a new connection.
+	// (The template's page size of 1000 would need ten times the entries,
+	// seconds under -race, for the same check.)
+	_, c := adConnector(t, 250, ldaptest.Options{DropAfter: 30, DropPage: 3}, func(tmpl *connector.Template, _ connector.Settings) {
+		l := *tmpl.LDAP // a copy: the template's Config is shared
+		l.PageSize = 100
+		tmpl.LDAP = &l
+	})
 	rep, err := c.Run(t.Context(), func(saasconnect.User) error { return nil })
-	if err != nil || rep.Kept != 2475 || rep.Retries != 1 || rep.Requests != 4 {
-		t.Errorf("report %+v, error %v; want 2475 users, 1 retry, 4 requests", rep, err)
+	if err != nil || rep.Kept != 248 || rep.Retries != 1 || rep.Requests != 4 || rep.Pages != 3 {
+		t.Errorf("report %+v, error %v; want 248 users, 3 pages, 1 retry, 4 requests", rep, err)
 	}
 }
 

@@ -18,19 +18,30 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/saasconnect/saasconnect/connector"
 	"github.com/saasconnect/saasconnect/connector/connectortest"
 )
 
-// tokenCapture is an http.RoundTripper that keeps the bodies of the
-// requests sent to a path ending in /token and passes every request on to
-// http.DefaultTransport. Safe for concurrent use.
+// tokenCapture keeps the bodies of the requests sent to a path ending in
+// /token, through the RoundTrippers its wrap returns (one per replay
+// scenario). Safe for concurrent use.
 type tokenCapture struct {
 	mu     sync.Mutex
 	bodies [][]byte
 }
 
-func (c *tokenCapture) RoundTrip(r *http.Request) (*http.Response, error) {
+// wrap is a connectortest.WithTransport function: requests go on to next.
+func (c *tokenCapture) wrap(next http.RoundTripper) http.RoundTripper {
+	return captureTransport{c, next}
+}
+
+// captureTransport is one scenario's RoundTripper of a tokenCapture.
+type captureTransport struct {
+	c    *tokenCapture
+	next http.RoundTripper
+}
+
+func (t captureTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c := t.c
 	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/token") && r.Body != nil {
 		body, err := io.ReadAll(r.Body)
 		r.Body.Close()
@@ -43,7 +54,7 @@ func (c *tokenCapture) RoundTrip(r *http.Request) (*http.Response, error) {
 		r = r.Clone(r.Context())
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	return http.DefaultTransport.RoundTrip(r)
+	return t.next.RoundTrip(r)
 }
 
 // TestGoogleWorkspaceAssertion replays the Google Workspace fixtures, whose
@@ -89,7 +100,7 @@ func TestGoogleWorkspaceAssertion(t *testing.T) {
 	capture := &tokenCapture{}
 	t.Run("replay", func(t *testing.T) {
 		connectortest.Replay(t, dir, connectortest.WithTemplate(tmpl),
-			connectortest.WithConnectorOptions(connector.WithHTTPClient(&http.Client{Transport: capture})))
+			connectortest.WithTransport(capture.wrap))
 	})
 	if t.Failed() {
 		return
@@ -147,7 +158,7 @@ func TestGoogleWorkspaceAssertion(t *testing.T) {
 		if claims.Scope != "https://www.googleapis.com/auth/admin.directory.user.readonly" {
 			t.Errorf("token request %d: scope %q", i, claims.Scope)
 		}
-		if u, err := url.Parse(claims.Aud); err != nil || u.Path != "/token" || u.Hostname() != "127.0.0.1" {
+		if u, err := url.Parse(claims.Aud); err != nil || u.Path != "/token" || u.Hostname() != "replay.localhost" {
 			t.Errorf("token request %d: aud %q, want the replay server's /token", i, claims.Aud)
 		}
 		if claims.Exp-claims.Iat != 3600 {

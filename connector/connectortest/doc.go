@@ -67,8 +67,9 @@
 //   - "settings.json" (optional): a JSON object of strings merged over the
 //     directory's settings for this scenario only.
 //   - "now" (optional): the RFC 3339 time the connector's clock reads
-//     (activity classification, Report times); default is WithClock's time
-//     or 2026-01-01T00:00:00Z.
+//     (activity classification, Report times) and, in simulated time, the
+//     time the run starts at; default is WithClock's time or
+//     2026-01-01T00:00:00Z.
 //
 // Any other section name is an error. Requests and responses may hold
 // {{name}} placeholders, replaced before matching or serving by the value of
@@ -79,7 +80,7 @@
 // "Authorization: {{basic:client_id:client_secret}}".
 // {{base_url}} (and {{token_url}}, {{login_url}}) are the replay server's
 // addresses (see below); {{server_url}} is the bare server URL
-// (http://127.0.0.1:PORT). An unknown placeholder is an error. In a
+// (http://replay.localhost). An unknown placeholder is an error. In a
 // form-encoded request body, a field whose whole value is {{*}} matches any
 // non-empty value (a signed JWT assertion, which changes every run).
 //
@@ -88,12 +89,13 @@
 // The template comes from the WithTemplate option, else from
 // dir/template.json. Settings are dir/settings.json (a JSON object of
 // strings, optional), then WithSettings, then the scenario's own
-// settings.json, later ones winning. Each scenario gets its own
-// httptest.Server on loopback. The base_url setting (and token_url and
-// login_url when the template declares them) is pointed at it: the server's
-// scheme, host and port replace the configured value's (or the default's),
-// and the path is kept, so a base_url default of
-// "https://graph.microsoft.com/v1.0" becomes "http://127.0.0.1:PORT/v1.0"
+// settings.json, later ones winning. Each scenario gets its own replay
+// server, an http.Server reached over in-memory connections (net.Pipe): no
+// socket is opened. The base_url setting (and token_url and login_url when
+// the template declares them) is pointed at it: the server's scheme and
+// host (http://replay.localhost) replace the configured value's (or the
+// default's), and the path is kept, so a base_url default of
+// "https://graph.microsoft.com/v1.0" becomes "http://replay.localhost/v1.0"
 // and the fixture's requests read "GET /v1.0/users HTTP/1.1". A token_url
 // or login_url written relative to base_url ("{base_url}/oauth/token")
 // simply follows it.
@@ -105,14 +107,28 @@
 // fails it too. Secret setting values are shown as {{name}} in failure
 // messages.
 //
-// The connector runs with a fixed clock, no prefetch, and a retry policy
-// whose backoff starts at 1ms (Retry-After is honoured in real time, so
-// fixtures should use "Retry-After: 0" or 1). WithConnectorOptions adds
-// options of your own.
+// The connector runs with a fixed clock (the scenario's now), no prefetch,
+// and a retry policy whose backoff starts at 1ms; the template's rate_limit
+// and the Retry-After (or X-RateLimit-Reset) of throttling responses are
+// honoured as in production. WithConnectorOptions adds options of your own
+// (an HTTP client of your own would bypass the replay server).
 //
-// Scenarios run as parallel subtests when t is a *testing.T; with another
-// testing.TB they run one after another in t itself, each failure prefixed
-// with the scenario's name.
+// # Simulated time
+//
+// When t is a *testing.T, each scenario is a parallel subtest that runs in
+// a testing/synctest bubble: time is simulated. Every wait the connector
+// makes (the rate limit, Retry-After, backoff, timeouts) passes on the
+// bubble's fake clock as soon as nothing else can happen, so a 20/minute
+// rate limit or a "Retry-After: 30" costs no wall time while the limiter
+// and the retry logic run exactly as they would against the vendor. The
+// bubble's clock is set to the scenario's now before the run, so a
+// Retry-After HTTP date or an X-RateLimit-Reset instant is read against
+// now. A scenario must not wait for anything outside the bubble (a real
+// network connection, a goroutine started before Replay).
+//
+// With another testing.TB (a *testing.B, say) the scenarios run one after
+// another in t itself, in real time, each failure prefixed with the
+// scenario's name: fixtures meant for that should keep waits short.
 //
 // # The -update flag
 //

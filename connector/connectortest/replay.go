@@ -13,7 +13,6 @@ import (
 	"maps"
 	"mime"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -24,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	gocmp "github.com/google/go-cmp/cmp"
@@ -70,6 +70,11 @@ type replayConfig struct {
 	update   *bool
 	name     string
 	opts     []connector.Option
+	wrap     func(http.RoundTripper) http.RoundTripper
+	// observe, when set (by this package's tests), sees each scenario's
+	// report, its last progress and the time its Run took (simulated time
+	// in a bubble).
+	observe func(sc *scenario, rep connector.Report, last connector.Progress, elapsed time.Duration)
 }
 
 // WithTemplate sets the template to run (instead of dir/template.json).
@@ -105,8 +110,20 @@ func WithName(name string) Option {
 	return func(c *replayConfig) { c.name = name }
 }
 
+// WithTransport wraps the transport to the replay server: wrap receives it
+// and returns the RoundTripper the connector sends through, to observe or
+// alter requests (a test that checks a signed token request, say). Prefer
+// it to a WithHTTPClient connector option, which would bypass the replay
+// server altogether. wrap must pass every request on to the transport it
+// was given.
+func WithTransport(wrap func(http.RoundTripper) http.RoundTripper) Option {
+	return func(c *replayConfig) { c.wrap = wrap }
+}
+
 // WithConnectorOptions adds options to every connector.New call, after
-// Replay's own (so they win).
+// Replay's own (so they win). A connector.WithHTTPClient here replaces the
+// replay server's client (requests would go to the network): use
+// WithTransport to observe requests instead.
 func WithConnectorOptions(opts ...connector.Option) Option {
 	return func(c *replayConfig) { c.opts = append(c.opts, opts...) }
 }
@@ -115,8 +132,11 @@ func WithConnectorOptions(opts ...connector.Option) Option {
 // the template and checks the requests it sends, the users it delivers and
 // how the run ends. The fixture format is in the package documentation.
 //
-// With a *testing.T each scenario is a parallel subtest; with another
-// testing.TB they run in t one after another. Problems with the fixtures
+// With a *testing.T each scenario is a parallel subtest run in a
+// testing/synctest bubble, so time is simulated: a 20/minute rate limit or
+// a long Retry-After costs no wall time, yet the limiter and the retries
+// wait as they would against the vendor. With another testing.TB they run
+// in t one after another, in real time. Problems with the fixtures
 // themselves (a missing template, a malformed section) are fatal.
 func Replay(t testing.TB, dir string, opts ...Option) {
 	t.Helper()
@@ -161,11 +181,11 @@ func Replay(t testing.TB, dir string, opts ...Option) {
 		}); ok {
 			tr.Run(name, func(t *testing.T) {
 				t.Parallel()
-				r.scenario(t, file)
+				synctest.Test(t, func(t *testing.T) { r.scenario(t, file, true) })
 			})
 			continue
 		}
-		r.scenario(prefixed{t, name + ": "}, file)
+		r.scenario(prefixed{t, name + ": "}, file, false)
 	}
 }
 
@@ -283,7 +303,10 @@ func parseScenario(path string, data []byte) (*scenario, error) {
 }
 
 // scenario runs one fixture file.
-func (r *replayer) scenario(t testing.TB, path string) {
+//
+// simulated says t runs in a testing/synctest bubble: time.Now and every
+// wait are the bubble's fake clock.
+func (r *replayer) scenario(t testing.TB, path string, simulated bool) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -295,8 +318,8 @@ func (r *replayer) scenario(t testing.TB, path string) {
 	}
 
 	rs := &replayServer{sc: sc}
-	srv := httptest.NewServer(rs)
-	defer srv.Close()
+	srv := newPipeServer(rs)
+	defer srv.Close() // also on t.Fatalf: no server goroutine may outlive a bubble
 
 	settings := maps.Clone(r.settings)
 	if settings == nil {
@@ -343,23 +366,44 @@ func (r *replayer) scenario(t testing.TB, path string) {
 
 	now := cmp.Or(sc.now, r.cfg.now, DefaultNow)
 	name := cmp.Or(r.cfg.name, r.tmpl.Slug, "replay")
+	client := srv.Client()
+	if r.cfg.wrap != nil {
+		client.Transport = r.cfg.wrap(client.Transport)
+	}
 	opts := []connector.Option{
-		connector.WithHTTPClient(srv.Client()),
+		connector.WithHTTPClient(client),
 		connector.WithClock(func() time.Time { return now }),
 		connector.WithRetry(connector.RetryPolicy{MinWait: time.Millisecond}),
+	}
+	var last connector.Progress
+	if r.cfg.observe != nil {
+		opts = append(opts, connector.WithProgress(func(p connector.Progress) { last = p }))
 	}
 	opts = append(opts, r.cfg.opts...)
 	c, err := connector.New(r.tmpl, name, settings, opts...)
 	if err != nil {
 		t.Fatalf("connectortest: connector.New: %v", err)
 	}
+	if simulated {
+		// The bubble's clock starts at 2000-01-01; move it to the scenario's
+		// time so Retry-After dates and X-RateLimit-Reset instants read
+		// against "now" as they would against the vendor's clock.
+		if d := time.Until(now); d > 0 {
+			time.Sleep(d)
+		}
+	}
+	start := time.Now()
 	var got []saasconnect.User
 	rep, runErr := c.Run(testContext(t), func(u saasconnect.User) error {
 		u.Raw = nil
 		got = append(got, u)
 		return nil
 	})
+	elapsed := time.Since(start)
 	srv.Close() // waits for the handlers: rs.failures is final
+	if r.cfg.observe != nil {
+		r.cfg.observe(sc, rep, last, elapsed)
+	}
 
 	if len(rs.failures) > 0 {
 		for _, f := range rs.failures {
@@ -410,8 +454,12 @@ func (r *replayer) scenario(t testing.TB, path string) {
 	if err != nil {
 		t.Fatalf("connectortest: %v", err)
 	}
-	if diff := gocmp.Diff(wantJSON, gotJSON); diff != "" {
-		t.Errorf("users mismatch (-want +got):\n%s", diff)
+	// reflect.DeepEqual first: go-cmp is many times slower on the large
+	// pages of some fixtures, and needed only to show a difference.
+	if !reflect.DeepEqual(wantJSON, gotJSON) {
+		if diff := gocmp.Diff(wantJSON, gotJSON); diff != "" {
+			t.Errorf("users mismatch (-want +got):\n%s", diff)
+		}
 	}
 }
 
