@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -53,6 +54,7 @@ type Connector struct {
 	// tokenSettings is set when the auth method fills settings from the
 	// token response (token_settings.go).
 	tokenSettings *tokenSettings
+	bind          [sha256.Size]byte // the checkpoint fingerprint (checkpoint.go)
 }
 
 // New validates t, resolves the settings s against t.Settings() (every
@@ -89,6 +91,7 @@ func New(t Template, name string, s Settings, opts ...Option) (*Connector, error
 	if err := c.compile(r); err != nil {
 		return nil, &runError{msg: c.redact.String(fmt.Sprintf("connector %q: %v", name, err)), err: redactChain(c.redact, err)}
 	}
+	c.initResume(r.values)
 	return c, nil
 }
 

@@ -39,18 +39,21 @@ const checkpointVersion = 1
 // listing. Loop detection starts afresh at the resumed page: a loop that
 // spans the resume is still ended by max_pages.
 //
-// A next URL is stored without its user info and without the query
-// parameters that carry the caller's credentials: those with a
-// credential-like name (token, key, secret, signature, ...) that the first
-// request carries too, whose values WalkFrom takes back from the first
-// request, and those named in [Walker.SecretParams] (an API key the HTTP
-// client adds as a query parameter), which the client adds again. So a
-// marshalled Checkpoint holds none of the caller's credentials and is safe
-// in a database row, a workflow heartbeat or a log. A parameter the vendor
-// itself put in its link under a credential-like name that the first
-// request does not carry (Graph's $skiptoken, a page token, a link
-// signature) is the vendor's position and is kept, as a cursor_limit
-// cursor is: it cannot be derived again.
+// A next URL (always on the first request's origin) is stored without its
+// scheme, host and user info, without the part of its path it shares with
+// the first request's path (a secret setting in users_url's path stays
+// out), and without its credential-like query parameters: the names
+// [redact.IsSecretName] recognises (token, key, secret, signature, sid,
+// ...) and [Walker.SecretParams] (an API key the HTTP client adds as a
+// query parameter). WalkFrom takes the origin, the shared path and the
+// values of those parameters back from the first request; a parameter the
+// first request does not carry is left to the HTTP client (the auth layer
+// adds its own again). So a marshalled Checkpoint holds none of the
+// caller's credentials and is safe in a database row, a workflow heartbeat
+// or a log. Names that say they are a position (containing page, skip,
+// next, cursor, continuation or offset: Graph's $skiptoken, pageToken) are
+// kept, as a cursor_limit cursor is: they are the vendor's position, not a
+// credential, and cannot be derived again.
 //
 // A Checkpoint is a value: copies are independent and safe to share.
 type Checkpoint struct {
@@ -62,7 +65,8 @@ type Checkpoint struct {
 	totalPages int // the latest page total; -1 unknown
 	index      int
 	cursor     string
-	url        string   // the next URL without its secret query parameters
+	prefix     int      // the next URL's path starts with this many bytes of the first's
+	url        string   // the rest of the next URL's path and its query, without secret parameters
 	dropped    []string // the names of the query parameters taken out of url
 	bind       [sha256.Size]byte
 }
@@ -101,7 +105,7 @@ func (c Checkpoint) MarshalBinary() ([]byte, error) {
 	}
 	b = append(b, checkpointVersion, flags)
 	b = append(b, c.bind[:]...)
-	for _, n := range []int{c.pages, c.count, c.total, c.totalPages, c.index} {
+	for _, n := range []int{c.pages, c.count, c.total, c.totalPages, c.index, c.prefix} {
 		b = binary.AppendVarint(b, int64(n))
 	}
 	b = appendString(b, c.cursor)
@@ -133,7 +137,7 @@ func (c *Checkpoint) UnmarshalBinary(b []byte) error {
 	out := Checkpoint{set: true}
 	out.done = d.byte()&1 != 0
 	copy(out.bind[:], d.bytes(sha256.Size))
-	for _, p := range []*int{&out.pages, &out.count, &out.total, &out.totalPages, &out.index} {
+	for _, p := range []*int{&out.pages, &out.count, &out.total, &out.totalPages, &out.index, &out.prefix} {
 		*p = d.varint()
 	}
 	out.cursor = d.string()
@@ -307,18 +311,21 @@ func (w *Walker) secretParam() func(string) bool {
 // credential-like names that first's URL carries (see [Checkpoint]).
 func (w *Walker) credentialParam(first *Request) func(string) bool {
 	extra := slices.Clone(w.SecretParams)
-	var inFirst []string
-	if first.URL != nil {
-		for _, kv := range sortedQuery(first.URL.RawQuery) {
-			if redact.IsSecretName(kv[0]) {
-				inFirst = append(inFirst, kv[0])
-			}
-		}
-	}
 	return func(name string) bool {
-		return slices.Contains(inFirst, name) || slices.ContainsFunc(extra, func(e string) bool { return strings.EqualFold(e, name) })
+		if slices.ContainsFunc(extra, func(e string) bool { return strings.EqualFold(e, name) }) {
+			return true
+		}
+		if !redact.IsSecretName(name) {
+			return false
+		}
+		lower := strings.ToLower(name)
+		return !slices.ContainsFunc(positionWords, func(w string) bool { return strings.Contains(lower, w) })
 	}
 }
+
+// positionWords mark a credential-like query parameter name as a paging
+// position ($skiptoken, pageToken, next_token, continuationToken).
+var positionWords = []string{"page", "skip", "next", "cursor", "continuation", "offset"}
 
 // checkpoint returns the checkpoint of the walk s at pos, the position of
 // the next request.
@@ -328,7 +335,7 @@ func (s *walk) checkpoint(pos position) Checkpoint {
 		index: pos.index, cursor: pos.cursor, bind: s.bind,
 	}
 	if pos.url != nil {
-		c.url, c.dropped = stripQuery(pos.url, s.credential)
+		c.prefix, c.url, c.dropped = stripURL(pos.url, s.first.URL, s.credential)
 	}
 	return c
 }
@@ -338,11 +345,20 @@ func (s *walk) doneCheckpoint(pos position) Checkpoint {
 	return Checkpoint{set: true, done: true, pages: pos.n, count: s.count, total: s.total, totalPages: s.totalPages, bind: s.bind}
 }
 
-// stripQuery returns u without the query pairs whose name is secret, and
-// those names.
-func stripQuery(u *url.URL, secret func(string) bool) (string, []string) {
-	c := *u
-	c.User = nil
+// stripURL returns how many bytes of first's path u's path starts with
+// (up to a "/"), the rest of u's path and its query without the pairs
+// whose name is secret, and those names.
+func stripURL(u, first *url.URL, secret func(string) bool) (int, string, []string) {
+	path, firstPath := u.EscapedPath(), first.EscapedPath()
+	prefix := 0
+	for i := 0; i < len(path) && i < len(firstPath) && path[i] == firstPath[i]; i++ {
+		if path[i] == '/' {
+			prefix = i + 1
+		}
+	}
+	if path == firstPath {
+		prefix = len(path)
+	}
 	var keep []string
 	var dropped []string
 	for part := range strings.SplitSeq(u.RawQuery, "&") {
@@ -358,8 +374,11 @@ func stripQuery(u *url.URL, secret func(string) bool) (string, []string) {
 		}
 		keep = append(keep, part)
 	}
-	c.RawQuery = strings.Join(keep, "&")
-	return c.String(), dropped
+	rest := path[prefix:]
+	if len(keep) > 0 || u.ForceQuery {
+		rest += "?" + strings.Join(keep, "&")
+	}
+	return prefix, rest, dropped
 }
 
 // resume returns the position that from describes, for the walk s whose
@@ -374,11 +393,17 @@ func (s *walk) resume(from Checkpoint) (position, error) {
 	if from.url == "" {
 		return pos, nil
 	}
-	u, err := url.Parse(from.url)
-	if err != nil || !sameOrigin(u, s.first.URL) {
-		return position{}, fmt.Errorf("%w: its next URL is not on the first request's origin", ErrCheckpointMismatch)
+	first := s.first.URL
+	firstPath := first.EscapedPath()
+	if from.prefix < 0 || from.prefix > len(firstPath) {
+		return position{}, fmt.Errorf("%w (its next URL's path)", ErrCheckpointMismatch)
 	}
-	firstQuery := s.first.URL.RawQuery
+	ref, err := url.Parse(firstPath[:from.prefix] + from.url)
+	if err != nil || ref.IsAbs() || ref.Host != "" {
+		return position{}, fmt.Errorf("%w (its next URL)", ErrCheckpointMismatch)
+	}
+	u := &url.URL{Scheme: first.Scheme, Host: first.Host, Path: ref.Path, RawPath: ref.RawPath, RawQuery: ref.RawQuery, ForceQuery: ref.ForceQuery}
+	firstQuery := first.RawQuery
 	for _, name := range from.dropped {
 		for part := range strings.SplitSeq(firstQuery, "&") {
 			if k, _, _ := strings.Cut(part, "="); part != "" && unescape(k) == name {
@@ -392,3 +417,18 @@ func (s *walk) resume(from Checkpoint) (position, error) {
 	pos.url = u
 	return pos, nil
 }
+
+// String describes c for logs: the page count and whether the walk was
+// done, never the cursor or URL.
+func (c Checkpoint) String() string {
+	switch {
+	case !c.set:
+		return "paginate.Checkpoint(start)"
+	case c.done:
+		return fmt.Sprintf("paginate.Checkpoint(done after %d pages)", c.pages)
+	}
+	return fmt.Sprintf("paginate.Checkpoint(after page %d)", c.pages)
+}
+
+// GoString is String, for %#v.
+func (c Checkpoint) GoString() string { return c.String() }

@@ -195,16 +195,29 @@ func (a addToken) RoundTrip(req *http.Request) (*http.Response, error) {
 	return a.base.RoundTrip(req)
 }
 
-// TestCredentialParams: a next URL loses its user info, the parameters in
-// SecretParams whatever their name, and the credential-like ones the first
-// request carries; the vendor's own page token stays.
-func TestCredentialParams(t *testing.T) {
-	u := mustURL("https://me:pw@api.example.com/users?tenant=a&x=SECRETVALUE&api_key=K&pageToken=P&page=2")
+// TestStripURL: a next URL loses its origin and user info, the path it
+// shares with the first request, the parameters in SecretParams whatever
+// their name, and the credential-like ones; the vendor's own page tokens
+// stay.
+func TestStripURL(t *testing.T) {
 	w := &Walker{SecretParams: []string{"X"}}
-	first := Request{URL: mustURL("https://api.example.com/users?api_key=K")}
-	got, dropped := stripQuery(u, w.credentialParam(&first))
-	assert.Equal(t, "https://api.example.com/users?tenant=a&pageToken=P&page=2", got)
-	assert.Equal(t, []string{"x", "api_key"}, dropped)
+	first := mustURL("https://api.example.com/orgs/SECRETORG/users?api_key=K")
+	for _, tc := range []struct {
+		next, want string
+		prefix     int
+		dropped    []string
+	}{
+		{"https://me:pw@api.example.com/orgs/SECRETORG/users?tenant=a&x=SECRETVALUE&api_key=K&sig=S&pageToken=P&%24skiptoken=Q&page=2", "?tenant=a&pageToken=P&%24skiptoken=Q&page=2", 21, []string{"x", "api_key", "sig"}},
+		{"https://api.example.com/orgs/SECRETORG/users/more?b=1", "users/more?b=1", 16, nil},
+		{"https://api.example.com/other", "other", 1, nil},
+		{"https://api.example.com/orgs/SECRETORG/users", "", 21, nil},
+	} {
+		prefix, got, dropped := stripURL(mustURL(tc.next), first, w.credentialParam(&Request{URL: first}))
+		assert.Equal(t, tc.want, got, tc.next)
+		assert.Equal(t, tc.prefix, prefix, tc.next)
+		assert.Equal(t, tc.dropped, dropped, tc.next)
+		assert.NotContains(t, got, "SECRET")
+	}
 }
 
 // TestWalkFromMismatch: a checkpoint of another listing, or bytes that
