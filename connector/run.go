@@ -190,7 +190,7 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 		raw := resp.Raw // set when WithRawRecords
 		for i, rec := range resp.Records {
 			if err := ctx.Err(); err != nil {
-				return c.wrap(fmt.Errorf("page %d: %w", st.pages, err))
+				return c.wrap(fmt.Errorf("page %d: %w", st.from.pages+st.pages, err))
 			}
 			st.seen++
 			if c.pred != nil && !c.pred.Match(rec) {
@@ -199,7 +199,7 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 			}
 			u, err := c.mapper.Map(rec)
 			if err != nil {
-				st.recordError(c.redact, st.pages, i, err)
+				st.recordError(c.redact, st.from.pages+st.pages, i, err)
 				continue
 			}
 			u.Activity = c.classifier.Classify(u.LastActivity, c.reported)
