@@ -81,14 +81,18 @@ func (c Checkpoint) Done() bool { return c.done }
 // Pages returns the number of pages the walk had fetched before c.
 func (c Checkpoint) Pages() int { return c.pages }
 
-// Position returns a digest of c's position: the same for two checkpoints
-// taken at the same place of the same listing, whatever walk took them.
-// It is 0 for the zero Checkpoint.
+// Position returns a digest of c's position (the listing, the page count
+// and the next request's offset, page, cursor or URL, not the record
+// counts): the same for two checkpoints taken at the same place of the
+// same listing, whatever walk took them. It is all zeros for the zero
+// Checkpoint.
 func (c Checkpoint) Position() [sha256.Size]byte {
 	if !c.set {
 		return [sha256.Size]byte{}
 	}
-	b, _ := c.MarshalBinary()
+	pos := c
+	pos.count, pos.total, pos.totalPages = 0, 0, 0
+	b, _ := pos.MarshalBinary()
 	return sha256.Sum256(b)
 }
 

@@ -369,3 +369,30 @@ func TestResponseNextAfterError(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, []string{"/users?limit=3", "/users?limit=3"}, srv.requests())
 }
+
+// TestPositionIgnoresCounts: the checkpoint a failed page leaves (the
+// position of that page) has the Position of the checkpoint before it.
+func TestPositionIgnoresCounts(t *testing.T) {
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("offset") == "2" {
+			writeJSON(w, map[string]any{"data": []any{map[string]any{"id": "c"}}, "total": "many"})
+			return
+		}
+		writeJSON(w, map[string]any{"data": []any{map[string]any{"id": "a"}, map[string]any{"id": "b"}}, "total": 9})
+	})
+	cfg := Config{Type: OffsetLimit, OffsetField: "offset", LimitField: "limit", PageSize: 2, TotalPath: "total"}
+	w := &Walker{Config: cfg, Fetch: jsonFetch(srv.Client(), "data", "")}
+	var nexts []Checkpoint
+	var gotErr error
+	for resp, err := range w.Walk(t.Context(), Request{URL: mustURL(srv.URL + "/users")}) {
+		if err != nil {
+			gotErr = err
+			break
+		}
+		nexts = append(nexts, resp.Next)
+	}
+	require.Error(t, gotErr)
+	require.Len(t, nexts, 2)
+	assert.Equal(t, nexts[0].Position(), nexts[1].Position(), "the failed page resumes where the first page's checkpoint does")
+	assert.Equal(t, 1, nexts[1].Pages())
+}
