@@ -396,3 +396,39 @@ func TestPositionIgnoresCounts(t *testing.T) {
 	assert.Equal(t, nexts[0].Position(), nexts[1].Position(), "the failed page resumes where the first page's checkpoint does")
 	assert.Equal(t, 1, nexts[1].Pages())
 }
+
+// FuzzCheckpoint: any bytes either fail to decode with ErrCheckpointMismatch
+// or decode to a Checkpoint that encodes back to the same bytes.
+func FuzzCheckpoint(f *testing.F) {
+	for _, c := range []Checkpoint{
+		{set: true, pages: 3, count: 6, total: -1, totalPages: -1, index: 6},
+		{set: true, pages: 2, count: 4, total: 9, totalPages: 5, cursor: "dXNlcjppZC0wMDQ="},
+		{set: true, pages: 1, count: 2, total: -1, totalPages: -1, prefix: 9, url: "?after=id-002&limit=2", dropped: []string{"api_key"}},
+		{set: true, done: true, pages: 4, count: 7, total: 7, totalPages: -1},
+	} {
+		b, _ := c.MarshalBinary()
+		f.Add(b)
+	}
+	f.Add([]byte{})
+	f.Add([]byte{1})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var c Checkpoint
+		if err := c.UnmarshalBinary(b); err != nil {
+			if !errors.Is(err, ErrCheckpointMismatch) {
+				t.Fatalf("error %v does not match ErrCheckpointMismatch", err)
+			}
+			return
+		}
+		back, err := c.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var again Checkpoint
+		if err := again.UnmarshalBinary(back); err != nil {
+			t.Fatalf("re-decoding %x: %v", back, err)
+		}
+		if again.String() != c.String() || again.Position() != c.Position() {
+			t.Fatalf("round trip changed %v into %v", c, again)
+		}
+	})
+}
