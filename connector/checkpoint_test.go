@@ -83,6 +83,11 @@ func TestPagesResumeEveryPagination(t *testing.T) {
 					var cp connector.Checkpoint
 					require.NoError(t, cp.UnmarshalText(saved))
 					assert.Equal(t, k, cp.Pages())
+					if k == 1 {
+						raw, err := cp.MarshalBinary()
+						require.NoError(t, err)
+						t.Logf("%s: checkpoint after page 1: %d bytes, %d as text", p, len(raw), len(saved))
+					}
 					for page, err := range newResumeConnector(t, srv).Pages(t.Context(), cp) {
 						require.NoError(t, err)
 						got = append(got, page.Users...)
