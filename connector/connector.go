@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -58,6 +59,7 @@ type Connector struct {
 	// resources are the declared resource listings, in Resources order
 	// (resources.go).
 	resources []*resourceListing
+	bind      [sha256.Size]byte // the checkpoint fingerprint (checkpoint.go)
 }
 
 // New validates t, resolves the settings s against t.Settings() (every
@@ -94,6 +96,7 @@ func New(t Template, name string, s Settings, opts ...Option) (*Connector, error
 	if err := c.compile(r); err != nil {
 		return nil, &runError{msg: c.redact.String(fmt.Sprintf("connector %q: %v", name, err)), err: redactChain(c.redact, err)}
 	}
+	c.initResume(r.values)
 	return c, nil
 }
 

@@ -38,6 +38,8 @@
 //   - [Connector.Run] calls a function per user and returns a [Report], the
 //     run's execution log, with a [RunStatus] of succeeded, partial, failed
 //     or cancelled;
+//   - [Connector.Pages] yields them page by page with a resumable
+//     [Checkpoint] (see "Resuming a walk");
 //   - [Connector.Test] makes one authenticated request and explains what is
 //     wrong (credentials, URL, records_path, mapping, TLS) as a [*TestError].
 //
@@ -47,6 +49,22 @@
 // [Connector.RunAll] runs every declared listing with one [Report] per
 // [Resource]. The listings share one token, one rate limiter and the retry
 // policy.
+//
+// # Resuming a walk
+//
+// [Connector.Pages] yields the listing page by page, each [Page] with its
+// users, the [Checkpoint] after it and an idempotency Key (connector name,
+// run id, page number and position). A Checkpoint marshals to a few dozen
+// bytes plus the cursor or next URL, holds no secret, and is bound to the
+// connector's name, template and non-secret settings. A new Connector built
+// from the same three continues the run from a saved Checkpoint with Pages,
+// [Connector.UsersFrom] or [Connector.RunFrom] (whose [Report.Checkpoint]
+// is where the segment stopped, and whose Reports add up with
+// [Report.Merge]), without repeating a request; a checkpoint from anything
+// else is refused with [ErrCheckpointMismatch] before any request. A page
+// whose checkpoint was lost in a crash is delivered again under the same
+// Key: sinks skip a Key they have stored and upsert users by
+// saasconnect.User.Key. An LDAP search cannot resume ([ErrNotResumable]).
 //
 // Every request goes through retry( rate limit( auth( base ) ) ): throttling
 // (429, 502, 503, 504, retry_on) and transient failures are retried with

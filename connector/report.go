@@ -61,6 +61,10 @@ type Report struct {
 	Statuses map[saasconnect.Status]int
 	// Err is the run's error message, redacted; empty when Status is Succeeded.
 	Err string
+	// Checkpoint is the position after the last page whose users were all
+	// delivered (Done when the whole listing was walked): give it to
+	// RunFrom to continue the run in a later segment.
+	Checkpoint Checkpoint
 }
 
 // Progress is passed to the WithProgress callback after each page. It is a

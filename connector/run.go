@@ -36,6 +36,7 @@ type walkState struct {
 	recordErrs []error
 	dropped    int // record errors beyond maxRecordErrors
 	summary    activity.Summary
+	walkResume // checkpoints (checkpoint.go)
 }
 
 func (s *walkState) recordError(r *transport.Redactor, page, rec int, err error) {
@@ -65,18 +66,7 @@ func (s *walkState) allRecordErrors() []error {
 // further request. It is reusable: each range walks the listing again. Users
 // are not retained: memory stays flat in the number of users.
 func (c *Connector) Users(ctx context.Context) iter.Seq2[saasconnect.User, error] {
-	return func(yield func(saasconnect.User, error) bool) {
-		var st walkState
-		err := c.walk(ctx, &st, func(u saasconnect.User) bool { return yield(u, nil) })
-		switch {
-		case errors.Is(err, errStop):
-			return
-		case err != nil:
-			yield(saasconnect.User{}, err)
-		case len(st.recordErrs) > 0:
-			yield(saasconnect.User{}, c.recordErrors(&st))
-		}
-	}
+	return c.UsersFrom(ctx, Checkpoint{})
 }
 
 // recordErrors summarises the walk's record errors in one error: its message
@@ -117,8 +107,17 @@ func (e *joinedError) Unwrap() []error { return e.errs }
 // (nothing was delivered) or Cancelled (ctx ended the run), and the error
 // says why. A run that stopped early is never Succeeded.
 func (c *Connector) Run(ctx context.Context, each func(saasconnect.User) error) (Report, error) {
+	return c.RunFrom(ctx, Checkpoint{}, each)
+}
+
+// RunFrom is [Connector.Run] starting after the page at which from was
+// taken (see [Connector.Pages] for the checks on from; a refused from
+// gives a Failed Report). Report.Checkpoint is where the next segment of
+// the run starts; [Report.Merge] adds up the segments' Reports.
+func (c *Connector) RunFrom(ctx context.Context, from Checkpoint, each func(saasconnect.User) error) (Report, error) {
 	rep := Report{Connector: c.name, Resource: ResourceUsers, Started: c.opts.now()}
 	var st walkState
+	st.from = from
 	var eachErr error
 	err := c.walk(ctx, &st, func(u saasconnect.User) bool {
 		if eachErr = each(u); eachErr != nil {
@@ -135,7 +134,12 @@ func (c *Connector) Run(ctx context.Context, each func(saasconnect.User) error) 
 	if eachErr != nil {
 		err = c.wrap(fmt.Errorf("stopped by the caller after %d users: %w", st.kept, eachErr))
 	}
-	return rep, c.finish(ctx, &rep, &st, err)
+	runErr := c.finish(ctx, &rep, &st, err)
+	if rep.Walked {
+		st.finishResume()
+	}
+	rep.Checkpoint = st.at
+	return rep, runErr
 }
 
 // finish completes rep from the walk's counts and error err (nil when the
@@ -174,7 +178,10 @@ func (c *Connector) finish(ctx context.Context, rep *Report, st *walkState, err 
 // error, or nil.
 func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconnect.User) bool) error {
 	ctx = transport.WithStats(ctx, &st.stats)
-	for resp, err := range c.pageSource(ctx) {
+	if err := c.beginResume(st); err != nil {
+		return err
+	}
+	for resp, err := range c.pagesFrom(ctx, st) {
 		if err != nil {
 			return c.wrap(err)
 		}
@@ -182,7 +189,7 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 		raw := resp.Raw // set when WithRawRecords
 		for i, rec := range resp.Records {
 			if err := ctx.Err(); err != nil {
-				return c.wrap(fmt.Errorf("page %d: %w", st.pages, err))
+				return c.wrap(fmt.Errorf("page %d: %w", st.from.pages+st.pages, err))
 			}
 			st.seen++
 			if c.pred != nil && !c.pred.Match(rec) {
@@ -191,7 +198,7 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 			}
 			u, err := c.mapper.Map(rec)
 			if err != nil {
-				st.recordError(c.redact, st.pages, i, err)
+				st.recordError(c.redact, st.from.pages+st.pages, i, err)
 				continue
 			}
 			u.Activity = c.classifier.Classify(u.LastActivity, c.reported)
@@ -207,6 +214,9 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 			st.kept++
 		}
 		c.progress(ResourceUsers, st)
+		if !c.pageDone(st, resp) {
+			return errStop
+		}
 	}
 	return nil
 }

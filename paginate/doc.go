@@ -32,6 +32,18 @@
 // walk with an error that wraps [context.Canceled] (or
 // [context.DeadlineExceeded]).
 //
+// # Resuming a walk
+//
+// Every [Response] of a Walk carries Next, the [Checkpoint] after it: the
+// position of the next request (offset, page number, cursor or next URL,
+// the same for every type) plus the page and record counts. It marshals
+// (MarshalBinary, MarshalText) to a few dozen bytes plus the cursor or
+// URL, without the caller's credentials, and [Walker.WalkFrom] continues a
+// walk of the same listing from it, in another process, without repeating
+// a request; a checkpoint of another listing is refused with
+// [ErrCheckpointMismatch]. A new pagination type gets this for free: its
+// position is the walk's.
+//
 // # Pagination types
 //
 // [Types] lists the pagination types, each with the [Config] keys it

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/saasconnect/saasconnect/paginate"
 )
@@ -273,4 +274,54 @@ func ExampleWalker_Walk_continueAtAnotherURL() {
 	// server: /2/team/members/list_v2 {"limit":2}
 	// server: /2/team/members/list/continue_v2 {"cursor":"AAE2"}
 	// 3 records
+}
+
+// A walk stopped after its first page, resumed by another Walker from the
+// serialised checkpoint: the first page is not requested again, and the
+// api_key the vendor echoes in its links is not in the checkpoint.
+func ExampleWalker_WalkFrom() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Query().Get("after") {
+		case "":
+			w.Header().Add("Link", `</api/v1/users?after=u2&limit=2&api_key=k3y>; rel="next"`)
+			fmt.Fprint(w, `[{"id":"u1"},{"id":"u2"}]`)
+		case "u2":
+			fmt.Fprint(w, `[{"id":"u3"}]`)
+		}
+	}))
+	defer srv.Close()
+
+	first, _ := url.Parse(srv.URL + "/api/v1/users?api_key=k3y")
+	cfg := paginate.Config{Type: paginate.LinkHeader, LimitField: "limit", PageSize: 2}
+	ctx := context.Background()
+	var saved []byte
+	w := &paginate.Walker{Config: cfg, Fetch: decodeRecords()}
+	for resp, err := range w.Walk(ctx, paginate.Request{URL: first}) {
+		if err != nil {
+			fmt.Println("error:", err)
+			return
+		}
+		fmt.Println(resp.URL.RequestURI(), len(resp.Records), "records")
+		saved, _ = resp.Next.MarshalBinary()
+		break
+	}
+	fmt.Println("secret in the checkpoint:", strings.Contains(string(saved), "k3y"))
+
+	var from paginate.Checkpoint
+	if err := from.UnmarshalBinary(saved); err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	again := &paginate.Walker{Config: cfg, Fetch: decodeRecords()}
+	for resp, err := range again.WalkFrom(ctx, paginate.Request{URL: first}, from) {
+		if err != nil {
+			fmt.Println("error:", err)
+			return
+		}
+		fmt.Println(resp.URL.RequestURI(), len(resp.Records), "records, done:", resp.Next.Done())
+	}
+	// Output:
+	// /api/v1/users?api_key=k3y&limit=2 2 records
+	// secret in the checkpoint: false
+	// /api/v1/users?after=u2&limit=2&api_key=k3y 1 records, done: true
 }

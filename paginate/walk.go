@@ -38,6 +38,12 @@ type Response struct {
 	// Raw holds the records verbatim, aligned with Records, when the
 	// FetchPage keeps them (nil otherwise); the walk passes it through.
 	Raw []json.RawMessage
+	// Next is the walk's position after this page, filled by the walk:
+	// give it to [Walker.WalkFrom] to continue with the following page.
+	// Next.Done() is true on the last page. When the walk ends with an
+	// error after this page, Next is the position of this page itself, so
+	// that a resume tries it again.
+	Next Checkpoint
 }
 
 // FetchPage sends req and decodes the response: it checks the status, caps
@@ -59,6 +65,11 @@ type Walker struct {
 	// in order, no request goes past the total or max_pages, and requests
 	// in flight are cancelled when the consumer stops or an error occurs.
 	Prefetch int
+	// SecretParams names query parameters, besides the credential-like
+	// names the SDK recognises (token, key, secret, signature, ...), whose
+	// values a [Checkpoint] must not hold: an API key the HTTP client adds
+	// as a query parameter, which a vendor may echo in its next links.
+	SecretParams []string
 }
 
 // A PageError is the error a walk ends with: it names the page (1 for the
@@ -122,6 +133,11 @@ func pageError(n int, req *http.Request, err error) error {
 // [*PageError] wrapping the cause (an invalid Config or first request is
 // yielded as is). ctx is checked before each request.
 func (w *Walker) Walk(ctx context.Context, first Request) iter.Seq2[Response, error] {
+	return w.walkFrom(ctx, first, Checkpoint{})
+}
+
+// walkFrom is Walk and WalkFrom.
+func (w *Walker) walkFrom(ctx context.Context, first Request, from Checkpoint) iter.Seq2[Response, error] {
 	p, err := compile(w.Config)
 	switch {
 	case err != nil:
@@ -142,13 +158,21 @@ func (w *Walker) Walk(ctx context.Context, first Request) iter.Seq2[Response, er
 	if first.Method == "" {
 		first.Method = http.MethodGet
 	}
+	var (
+		bind       [sha256.Size]byte
+		credential func(string) bool
+	)
+	if err == nil {
+		bind = bindListing(w.Config, &first, w.secretParam())
+		credential = w.credentialParam(&first)
+	}
 	return func(yield func(Response, error) bool) {
 		if err != nil {
 			yield(Response{}, err)
 			return
 		}
-		s := &walk{p: p, fetch: fetch, first: &first, prefetch: prefetch}
-		s.run(ctx, yield)
+		s := &walk{p: p, fetch: fetch, first: &first, prefetch: prefetch, credential: credential, bind: bind}
+		s.run(ctx, from, yield)
 	}
 }
 
@@ -181,6 +205,9 @@ type walk struct {
 	fetch    FetchPage
 	first    *Request
 	prefetch int
+	// credential names the query parameters a Checkpoint leaves out.
+	credential func(string) bool
+	bind       [sha256.Size]byte // the listing's fingerprint (bindListing)
 
 	seen       map[[sha256.Size]byte]struct{} // fingerprints of the requests sent
 	count      int                            // records received so far
@@ -207,11 +234,21 @@ type future struct {
 	err  error
 }
 
-func (s *walk) run(ctx context.Context, yield func(Response, error) bool) {
+func (s *walk) run(ctx context.Context, from Checkpoint, yield func(Response, error) bool) {
 	defer s.dropAhead()
 	s.seen = make(map[[sha256.Size]byte]struct{})
 	s.total, s.totalPages = -1, -1
 	pos := position{n: 1, index: s.p.start}
+	if !from.IsZero() {
+		var err error
+		if pos, err = s.resume(from); err != nil {
+			yield(Response{}, err)
+			return
+		}
+		if from.Done() {
+			return
+		}
+	}
 	req, err := s.request(ctx, pos)
 	if err != nil {
 		yield(Response{}, fmt.Errorf("paginate: page %d: %w", pos.n, err))
@@ -230,7 +267,15 @@ func (s *walk) run(ctx context.Context, yield func(Response, error) bool) {
 			yield(Response{}, err)
 			return
 		}
-		if !done && err == nil {
+		switch {
+		case err != nil:
+			// Resume at this page: without its records in the count.
+			resp.Next = s.checkpoint(pos)
+			resp.Next.count -= len(resp.Records)
+		case done:
+			resp.Next = s.doneCheckpoint(pos)
+		default:
+			resp.Next = s.checkpoint(next)
 			s.fillAhead(ctx, next)
 		}
 		if !yield(resp, nil) {
