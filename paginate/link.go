@@ -197,7 +197,9 @@ func isTchar(c byte) bool {
 }
 
 // nextLink returns the URI of the first link with rel "next" in the Link
-// header fields of h, or "" when there is none.
+// header fields of h, or "" when there is none. A next link that says
+// results="false" (Sentry's cursor links: nothing lies behind it) is not
+// one.
 func nextLink(h http.Header) (string, error) {
 	vals := h.Values("Link")
 	if len(vals) == 0 {
@@ -208,7 +210,7 @@ func nextLink(h http.Header) (string, error) {
 		return "", err
 	}
 	for _, l := range links {
-		if l.HasRel("next") {
+		if l.HasRel("next") && !strings.EqualFold(l.Params["results"], "false") {
 			return l.URI, nil
 		}
 	}

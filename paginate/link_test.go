@@ -164,3 +164,20 @@ func FuzzParseLinkHeader(f *testing.F) {
 		}
 	})
 }
+
+func TestNextLinkResultsFalse(t *testing.T) {
+	tests := []struct {
+		name, link, want string
+	}{
+		{"results true is followed", `</p2>; rel="next"; results="true"; cursor="100:1:0"`, "/p2"},
+		{"results false ends the walk (Sentry)", `</p1>; rel="previous"; results="true", </p3>; rel="next"; results="false"; cursor="100:2:0"`, ""},
+		{"case does not matter", `</p3>; rel="next"; results="FALSE"`, ""},
+		{"no results parameter", `</p2>; rel="next"`, "/p2"},
+	}
+	for _, tt := range tests {
+		got, err := nextLink(http.Header{"Link": {tt.link}})
+		if err != nil || got != tt.want {
+			t.Errorf("%s: nextLink = %q, %v; want %q", tt.name, got, err, tt.want)
+		}
+	}
+}
