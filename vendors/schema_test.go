@@ -151,7 +151,10 @@ func TestSchemaRejectsOnlyWhatValidateRejects(t *testing.T) {
 			continue
 		}
 		seen[pair] = true
-		for _, m := range mutations(t, doc, keys) {
+		for i, m := range mutations(t, doc, keys) {
+			if raceDetector && i%8 != 0 {
+				continue // every 8th variant under -race; all of them without
+			}
 			b, err := json.Marshal(m.doc)
 			if err != nil {
 				t.Fatal(err)
