@@ -533,16 +533,7 @@ func (m *Mapper) Map(rec any) (saasconnect.User, error) {
 	var errs []error
 	for i := range m.fields {
 		f := &m.fields[i]
-		path := f.path
-		v, ok := path.Get(rec)
-		if len(f.fallbacks) > 0 && noValue(v, ok) {
-			for _, p := range f.fallbacks {
-				if fv, fok := p.Get(rec); !noValue(fv, fok) {
-					v, ok, path = fv, fok, p
-					break
-				}
-			}
-		}
+		v, ok, path := lookup(rec, f.path, f.fallbacks)
 		if !ok || v == nil {
 			if f.slot == slotStatus {
 				u.Status = saasconnect.StatusUnknown
@@ -625,6 +616,21 @@ func (m *Mapper) Map(rec any) (saasconnect.User, error) {
 		return saasconnect.User{}, errors.Join(errs...)
 	}
 	return u, nil
+}
+
+// lookup reads path in rec, then, while that gives no value (see noValue),
+// each fallback in order. It returns the value, whether it was present, and
+// the path it came from (for errors).
+func lookup(rec any, path *jsonpath.Path, fallbacks []*jsonpath.Path) (any, bool, *jsonpath.Path) {
+	v, ok := path.Get(rec)
+	if len(fallbacks) > 0 && noValue(v, ok) {
+		for _, p := range fallbacks {
+			if fv, fok := p.Get(rec); !noValue(fv, fok) {
+				return fv, fok, p
+			}
+		}
+	}
+	return v, ok, path
 }
 
 // noValue reports whether a path result leaves room for a fallback: absent,

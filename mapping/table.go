@@ -241,16 +241,7 @@ func (m *TableMapper) Map(rec any) (Record, error) {
 	var errs []error
 	for i := range m.fields {
 		f := &m.fields[i]
-		path := f.path
-		v, ok := path.Get(rec)
-		if len(f.fallbacks) > 0 && noValue(v, ok) {
-			for _, p := range f.fallbacks {
-				if fv, fok := p.Get(rec); !noValue(fv, fok) {
-					v, ok, path = fv, fok, p
-					break
-				}
-			}
-		}
+		v, ok, path := lookup(rec, f.path, f.fallbacks)
 		if !ok || v == nil {
 			continue
 		}
