@@ -68,9 +68,9 @@ type Template struct {
 	RetryOn []int `json:"retry_on,omitempty"`
 
 	// Source is "http" (the default: request and pagination) or "ldap"
-	// (the LDAP block). Extension.
+	// (the LDAP block).
 	Source string `json:"source,omitempty"`
-	// LDAP is the directory search of an "ldap" source. Extension.
+	// LDAP is the directory search of an "ldap" source.
 	LDAP *ldapdir.Config `json:"ldap,omitempty"`
 
 	// Licenses, Applications and Assignments are the optional listings of
@@ -135,7 +135,7 @@ type ResponseSpec struct {
 	Fields map[string]string `json:"fields,omitempty"`
 	// FallbackFields gives fields of Fields alternative paths, tried in
 	// order when the primary path's value is absent, null, an empty string
-	// or an empty array ({"email": ["userPrincipalName"]}). Extension.
+	// or an empty array ({"email": ["userPrincipalName"]}).
 	FallbackFields map[string][]string `json:"fallback_fields,omitempty"`
 	// StatusValues maps vendor status values to saasconnect.Status values.
 	StatusValues map[string]string `json:"status_values,omitempty"`
@@ -150,10 +150,10 @@ type ResponseSpec struct {
 	// "header:<Name>" whose text is "true" or "false") that says
 	// whether the request succeeded, for APIs that answer failures with
 	// HTTP 200 (CyberArk Redrock: "success"). false, or no boolean there,
-	// fails the page with a *ResponseError. Extension.
+	// fails the page with a *ResponseError.
 	SuccessPath string `json:"success_path,omitempty"`
 	// ErrorMessagePath is the path of the failure message quoted by that
-	// error (Redrock: "Message"); needs SuccessPath. Extension.
+	// error (Redrock: "Message"); needs SuccessPath.
 	ErrorMessagePath string `json:"error_message_path,omitempty"`
 }
 
@@ -180,7 +180,7 @@ type ActivitySpec struct {
 type RateLimit struct {
 	Requests int    `json:"requests"`
 	Per      string `json:"per"`
-	// Burst is how many requests may go at once (default 1). Extension.
+	// Burst is how many requests may go at once (default 1).
 	Burst int `json:"burst,omitempty"`
 }
 
