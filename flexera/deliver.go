@@ -78,7 +78,17 @@ type DeliveryReport struct {
 
 	StatePath    string
 	StateWritten bool
+
+	// Notes are changes Deliver made to the request, for the operator, such
+	// as NoteSkusForceFull.
+	Notes []string
 }
+
+// NoteSkusForceFull is the DeliveryReport note of a delivery asked for an
+// incremental load whose roster carries skus: Flexera One forces a full load
+// for such a roster, so Deliver sends one (the whole roster, with sync mode
+// create_and_update) rather than let the API reinterpret an incremental file.
+const NoteSkusForceFull = "load type forced to full: the roster carries skus"
 
 // DeliveredFile is one uploaded (or, in a dry run, encoded) file.
 type DeliveredFile struct {
@@ -198,6 +208,16 @@ func (c *Client) Deliver(ctx context.Context, req DeliverRequest, users iter.Seq
 			rec.ActivatedAt = p.ActivatedAt // first seen
 		}
 		cur[rec.UniqueID] = rec
+	}
+	if req.Load != LoadFull && slices.ContainsFunc(slices.Collect(maps.Values(cur)), func(r RosterRecord) bool { return len(r.Skus) > 0 }) {
+		note := NoteSkusForceFull
+		if req.SyncMode != SyncCreateAndUpdate {
+			note += fmt.Sprintf(" (sync mode %s does not apply to a full load: the whole roster is sent)", req.SyncMode)
+		}
+		req.Load, req.SyncMode = LoadFull, SyncCreateAndUpdate
+		rep.Load, rep.SyncMode = req.Load, req.SyncMode
+		rep.Notes = append(rep.Notes, note)
+		c.log.LogAttrs(ctx, slog.LevelInfo, "flexera "+note)
 	}
 	if req.Load == LoadFull && len(cur) == 0 {
 		return rep, fmt.Errorf("flexera: %d users read, none deliverable: %w", rep.Users, ErrEmptyFullLoad)
@@ -408,6 +428,9 @@ func (c *Client) dryRun(req DeliverRequest, rep *DeliveryReport, send []RosterRe
 	fmt.Fprintf(w, "# flexera dry run: org %s, managed app %s, %s load, %s, sync key %s\n", req.Org, req.App, req.Load, req.SyncMode, req.SyncKey)
 	fmt.Fprintf(w, "# %d users read: %d created, %d updated, %d removed, %d unchanged, %d skipped, %d duplicates, %d deprovisioned; nothing is sent\n",
 		rep.Users, rep.Created, rep.Updated, rep.Removed, rep.Unchanged, rep.Skipped, rep.Duplicates, rep.Deprovisioned)
+	for _, n := range rep.Notes {
+		fmt.Fprintf(w, "# %s\n", n)
+	}
 	var names []string
 	err := encodeFiles(send, c.cfg.MaxFileSize, func(f encodedFile) error {
 		name := fileName(f.index)

@@ -248,7 +248,7 @@ func (f *fakeFlexera) createData(w http.ResponseWriter, r *http.Request, org str
 	w.WriteHeader(http.StatusCreated)
 }
 
-var rosterFields = map[string]bool{"uniqueId": true, "email": true, "firstName": true, "lastName": true, "activatedAt": true, "deactivatedAt": false, "lastActivityAt": false}
+var rosterFields = map[string]bool{"uniqueId": true, "email": true, "firstName": true, "lastName": true, "activatedAt": true, "deactivatedAt": false, "lastActivityAt": false, "skus": false}
 
 func (f *fakeFlexera) upload(w http.ResponseWriter, r *http.Request, id string) {
 	d := f.data[id]

@@ -148,6 +148,9 @@ func printDelivery(e env, r flexera.DeliveryReport) {
 	fmt.Fprintf(tw, "users\t%d read, %d skipped (no key), %d duplicates\n", r.Users, r.Skipped, r.Duplicates)
 	fmt.Fprintf(tw, "changes\t%d created, %d updated, %d removed, %d unchanged; %d records sent in %d files\n",
 		r.Created, r.Updated, r.Removed, r.Unchanged, r.Sent, len(r.Files))
+	for _, n := range r.Notes {
+		fmt.Fprintf(tw, "note\t%s\n", escapeText(n))
+	}
 	for _, j := range r.Jobs {
 		fmt.Fprintf(tw, "import job\t%s: %s\n", escapeText(j.ID), escapeText(string(j.Status)))
 	}
