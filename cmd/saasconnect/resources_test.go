@@ -240,3 +240,34 @@ func TestResourcePath(t *testing.T) {
 		}
 	}
 }
+
+func TestInspectCommandsNameResources(t *testing.T) {
+	t.Parallel()
+	tmpl := tenantServer(t, "")
+	_, usersOnly := fakeVendor(t, connectortest.ServerConfig{Users: 1})
+	tests := []struct {
+		name     string
+		args     []string
+		want     string
+		unwanted string
+	}{
+		{"validate", []string{"validate", tmpl}, "ok (resources: users, licenses, applications, assignments)", ""},
+		{"validate users only", []string{"validate", usersOnly}, "ok (resources: users)", ""},
+		{"settings", []string{"settings", tmpl}, "\nresources: users, licenses, applications, assignments (run --resource NAME or all)\n", ""},
+		{"settings users only", []string{"settings", usersOnly}, "SETTING", "resources:"},
+		{"test", []string{"test", "--template", tmpl}, "tenant: ok (users, licenses, applications, assignments)\n", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := runCLI(t.Context(), nil, tc.args...)
+			if r.code != exitOK || !strings.Contains(r.stdout, tc.want) || (tc.unwanted != "" && strings.Contains(r.stdout, tc.unwanted)) {
+				t.Errorf("exit %d, stdout:\n%s\nwant %q, not %q; stderr:\n%s", r.code, r.stdout, tc.want, tc.unwanted, r.stderr)
+			}
+		})
+	}
+	r := runCLI(t.Context(), nil, "test", "--template", tenantServer(t, "/apps"))
+	if r.code != exitFailure || !strings.Contains(r.stderr, "applications listing") {
+		t.Errorf("test with a failing applications listing: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+}

@@ -21,7 +21,8 @@ import (
 	"github.com/saasconnect/saasconnect/connector"
 )
 
-// cmdTest makes one authenticated request.
+// cmdTest makes one authenticated request per declared listing (users,
+// then each resource) and names the listings it checked.
 func cmdTest(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "test")
 	var src source
@@ -44,7 +45,11 @@ func cmdTest(ctx context.Context, e env, args []string) error {
 	if err := c.Test(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: ok\n", c.Name())
+	names := make([]string, 0, 4)
+	for _, r := range c.Resources() {
+		names = append(names, string(r))
+	}
+	fmt.Fprintf(e.stdout, "%s: ok (%s)\n", c.Name(), strings.Join(names, ", "))
 	return nil
 }
 
