@@ -209,6 +209,12 @@ type encodedFile struct {
 // held in memory at a time). A record that alone exceeds max is
 // ErrRecordTooLarge.
 func encodeFiles(records []RosterRecord, max int64, emit func(encodedFile) error) error {
+	return encodeRecords(records, func(r RosterRecord) string { return r.UniqueID }, max, emit)
+}
+
+// encodeRecords is encodeFiles for any record type; key names a record in
+// errors.
+func encodeRecords[T any](records []T, key func(T) string, max int64, emit func(encodedFile) error) error {
 	var (
 		f     *gzipFile
 		first int
@@ -230,7 +236,7 @@ func encodeFiles(records []RosterRecord, max int64, emit func(encodedFile) error
 	for i, r := range records {
 		line.Reset()
 		if err := enc.Encode(r); err != nil { // Encode appends the '\n'
-			return fmt.Errorf("flexera: encoding record %q: %w", r.UniqueID, err)
+			return fmt.Errorf("flexera: encoding record %q: %w", key(r), err)
 		}
 		if f == nil {
 			f, first = newGzipFile(max), i
@@ -243,7 +249,7 @@ func encodeFiles(records []RosterRecord, max int64, emit func(encodedFile) error
 			continue
 		}
 		if f.records == 0 {
-			return fmt.Errorf("flexera: record %q (%d bytes): %w (%d bytes)", r.UniqueID, line.Len(), ErrRecordTooLarge, max)
+			return fmt.Errorf("flexera: record %q (%d bytes): %w (%d bytes)", key(r), line.Len(), ErrRecordTooLarge, max)
 		}
 		if err := finish(i); err != nil {
 			return err
@@ -252,7 +258,7 @@ func encodeFiles(records []RosterRecord, max int64, emit func(encodedFile) error
 		if ok, err := f.add(line.Bytes()); err != nil {
 			return err
 		} else if !ok {
-			return fmt.Errorf("flexera: record %q (%d bytes): %w (%d bytes)", r.UniqueID, line.Len(), ErrRecordTooLarge, max)
+			return fmt.Errorf("flexera: record %q (%d bytes): %w (%d bytes)", key(r), line.Len(), ErrRecordTooLarge, max)
 		}
 	}
 	if f != nil && f.records > 0 {
