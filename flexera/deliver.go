@@ -52,8 +52,11 @@ type DeliverRequest struct {
 // DeliveryReport tells what Deliver did. It is filled as far as the run
 // got, also when Deliver returns an error.
 type DeliveryReport struct {
-	Org      string
-	App      string
+	Org string
+	App string
+	// Task is the import task: TaskApplicationRoster for Deliver,
+	// TaskApplicationDiscovery for DeliverApplications.
+	Task     TaskName
 	Load     LoadType
 	SyncMode SyncMode
 	SyncKey  SyncKey
@@ -156,7 +159,7 @@ func (r *DeliverRequest) normalize() error {
 // same state file must not overlap.
 func (c *Client) Deliver(ctx context.Context, req DeliverRequest, users iter.Seq2[saasconnect.User, error]) (rep DeliveryReport, err error) {
 	now := c.now().UTC().Truncate(time.Millisecond)
-	rep = DeliveryReport{Org: req.Org, App: req.App, DryRun: req.DryRun != nil, Started: now, StatePath: req.StatePath}
+	rep = DeliveryReport{Org: req.Org, App: req.App, Task: TaskApplicationRoster, DryRun: req.DryRun != nil, Started: now, StatePath: req.StatePath}
 	defer func() { rep.Finished = c.now().UTC() }()
 	if err := req.normalize(); err != nil {
 		return rep, err
