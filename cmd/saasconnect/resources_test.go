@@ -271,3 +271,63 @@ func TestInspectCommandsNameResources(t *testing.T) {
 		t.Errorf("test with a failing applications listing: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 }
+
+func TestRunResourceDeliverDryRun(t *testing.T) {
+	t.Parallel()
+	tmpl := tenantServer(t, "")
+	tests := []struct {
+		name     string
+		args     []string
+		want     []string
+		unwanted []string
+	}{
+		{
+			name: "applications",
+			args: []string{"--resource", "applications"},
+			want: []string{
+				"ApplicationDiscovery full load",
+				`{"ssoAppName":"slack","ssoAppDisplayName":"Slack","ssoAppId":"0oa1","appInstanceId":"0oa1"}`,
+				`"importSettings":{"taskName":"ApplicationDiscovery","loadType":"full"}`,
+				"applications 1 read, 0 skipped (no id or name), 0 duplicates; 1 records sent in 1 files",
+			},
+			unwanted: []string{"ApplicationRoster"},
+		},
+		{
+			name: "all, incremental roster with skus",
+			args: []string{"--resource", "all", "--load", "incremental"},
+			want: []string{
+				"# " + "load type forced to full: the roster carries skus",
+				`"skus":["E3"]`,
+				`"importSettings":{"taskName":"ApplicationRoster","loadType":"full"}`,
+				"\nnote    load type forced to full: the roster carries skus\n",
+				"applications go out as a full ApplicationDiscovery load (--load incremental applies to the users)",
+				`"importSettings":{"taskName":"ApplicationDiscovery","loadType":"full"}`,
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := append([]string{"run", "--template", tmpl, "--deliver", "flexera", "--org", "7", "--app", "beef",
+				"--state", filepath.Join(t.TempDir(), "state.json"), "--dry-run"}, tc.args...)
+			r := runCLI(t.Context(), nil, args...)
+			if r.code != exitOK {
+				t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+				}
+			}
+			for _, u := range tc.unwanted {
+				if strings.Contains(r.stderr, u) {
+					t.Errorf("stderr has %q:\n%s", u, r.stderr)
+				}
+			}
+		})
+	}
+	r := runCLI(t.Context(), nil, "run", "--template", tmpl, "--resource", "licenses", "--deliver", "flexera", "--org", "7", "--app", "beef", "--dry-run")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--deliver sends users and applications") {
+		t.Errorf("licenses --deliver: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+}

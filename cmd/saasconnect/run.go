@@ -157,8 +157,9 @@ func resourcePath(path string, r connector.Resource) string {
 // replaced atomically after a run that walked the whole listing), and
 // prints one report per resource to stderr. Every resource runs even when
 // an earlier one failed; the result is errReported unless every run
-// succeeded. Users are delivered when --deliver asks and the users run
-// succeeded.
+// succeeded. With --deliver, the users go out as a roster and the
+// applications as an ApplicationDiscovery import, each only after its own
+// run succeeded.
 func runResources(ctx context.Context, e env, c *connector.Connector, f *runFlags, resources []connector.Resource) error {
 	paths := make([]string, len(resources))
 	for i, r := range resources {
@@ -175,32 +176,33 @@ func runResources(ctx context.Context, e env, c *connector.Connector, f *runFlag
 			return err
 		}
 	}
-	if f.deliver.enabled() && !slices.Contains(resources, connector.ResourceUsers) {
-		return usagef("--deliver sends users: run --resource users or all")
+	delivers := func(r connector.Resource) bool { return f.deliver.enabled() && slices.Contains(resources, r) }
+	if f.deliver.enabled() && !delivers(connector.ResourceUsers) && !delivers(connector.ResourceApplications) {
+		return usagef("--deliver sends users and applications: run --resource users, applications or all")
 	}
 	var (
-		failed   bool
-		users    []saasconnect.User
-		usersRep connector.Report
+		failed  bool
+		keep    collected
+		reports = map[connector.Resource]connector.Report{}
 	)
+	keep.users, keep.apps = delivers(connector.ResourceUsers), delivers(connector.ResourceApplications)
 	for i, r := range resources {
-		rep, err := runOne(ctx, e, c, f, r, paths[i], func(u saasconnect.User) {
-			if f.deliver.enabled() {
-				users = append(users, u)
-			}
-		})
+		rep, err := runOne(ctx, e, c, f, r, paths[i], &keep)
 		if err != nil {
 			return err
 		}
-		if r == connector.ResourceUsers {
-			usersRep = rep
-		}
+		reports[r] = rep
 		failed = failed || rep.Status != connector.Succeeded
 	}
-	if f.deliver.enabled() && usersRep.Status == connector.Succeeded {
-		if err := deliver(ctx, e, c.Name(), &f.deliver, users, usersRep); err != nil {
-			return err
-		}
+	var errs []error
+	if keep.users {
+		errs = append(errs, deliver(ctx, e, c.Name(), &f.deliver, keep.userList, reports[connector.ResourceUsers]))
+	}
+	if keep.apps {
+		errs = append(errs, deliverApplications(ctx, e, &f.deliver, keep.appList, reports[connector.ResourceApplications]))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
 	if failed {
 		return errReported
@@ -208,9 +210,17 @@ func runResources(ctx context.Context, e env, c *connector.Connector, f *runFlag
 	return nil
 }
 
-// runOne runs resource r into path and prints its report. The error is
-// for output failures only; the run's own outcome is in the report.
-func runOne(ctx context.Context, e env, c *connector.Connector, f *runFlags, r connector.Resource, path string, keepUser func(saasconnect.User)) (connector.Report, error) {
+// collected holds the records a delivery needs, when it is asked for.
+type collected struct {
+	users, apps bool
+	userList    []saasconnect.User
+	appList     []saasconnect.Application
+}
+
+// runOne runs resource r into path and prints its report, keeping the
+// records keep asks for. The error is for output failures only; the run's
+// own outcome is in the report.
+func runOne(ctx context.Context, e env, c *connector.Connector, f *runFlags, r connector.Resource, path string, keep *collected) (connector.Report, error) {
 	out, err := openOutput(e, path)
 	if err != nil {
 		return connector.Report{}, err
@@ -223,13 +233,23 @@ func runOne(ctx context.Context, e env, c *connector.Connector, f *runFlags, r c
 	switch r {
 	case connector.ResourceUsers:
 		w := newRecordWriter(f.format, f.csvRaw, userLayout, out)
-		s.Users, closeW = func(u saasconnect.User) error { keepUser(u); return w.Write(u) }, w.Close
+		s.Users, closeW = func(u saasconnect.User) error {
+			if keep.users {
+				keep.userList = append(keep.userList, u)
+			}
+			return w.Write(u)
+		}, w.Close
 	case connector.ResourceLicenses:
 		w := newRecordWriter(f.format, f.csvRaw, licenseLayout, out)
 		s.Licenses, closeW = w.Write, w.Close
 	case connector.ResourceApplications:
 		w := newRecordWriter(f.format, f.csvRaw, applicationLayout, out)
-		s.Applications, closeW = w.Write, w.Close
+		s.Applications, closeW = func(a saasconnect.Application) error {
+			if keep.apps {
+				keep.appList = append(keep.appList, a)
+			}
+			return w.Write(a)
+		}, w.Close
 	case connector.ResourceAssignments:
 		w := newRecordWriter(f.format, f.csvRaw, assignmentLayout, out)
 		s.Assignments, closeW = w.Write, w.Close
