@@ -138,7 +138,8 @@ func TestRunResourceFormats(t *testing.T) {
 					t.Errorf("stdout contains %q:\n%q", u, r.stdout)
 				}
 			}
-			if !strings.Contains(r.stderr, "tenant "+tc.args[1]+": succeeded") || strings.Contains(r.stderr, "activity") {
+			if !strings.Contains(r.stderr, "tenant "+tc.args[1]+": succeeded") || strings.Contains(r.stderr, "activity") ||
+				!strings.Contains(r.stderr, "tenant "+tc.args[1]+": 1 pages, ") || strings.Contains(r.stderr, " users,") {
 				t.Errorf("stderr report:\n%s", r.stderr)
 			}
 		})

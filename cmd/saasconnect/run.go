@@ -341,6 +341,11 @@ func progressPrinter(w io.Writer) func(connector.Progress) {
 			return
 		}
 		last, waits = now, p.RateLimitWaits
+		if p.Resource != "" && p.Resource != connector.ResourceUsers {
+			fmt.Fprintf(w, "%s %s: %d pages, %d records, %d requests, %d retries, %d rate-limit waits (%s)\n",
+				p.Connector, p.Resource, p.Pages, p.Records, p.Requests, p.Retries, p.RateLimitWaits, p.RateLimitWait.Round(time.Millisecond))
+			return
+		}
 		fmt.Fprintf(w, "%s: %d pages, %d users, %d requests, %d retries, %d rate-limit waits (%s)\n",
 			p.Connector, p.Pages, p.Users, p.Requests, p.Retries, p.RateLimitWaits, p.RateLimitWait.Round(time.Millisecond))
 	}
