@@ -216,6 +216,13 @@ func TestRunResourceFailures(t *testing.T) {
 			t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
 		}
 	})
+	t.Run("device output with several resources", func(t *testing.T) {
+		t.Parallel()
+		r := runCLI(t.Context(), nil, "run", "--template", tenantServer(t, ""), "--resource", "all", "--output", os.DevNull)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "is a device or FIFO: several resources need a file path") {
+			t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+	})
 	t.Run("unknown resource", func(t *testing.T) {
 		t.Parallel()
 		r := runCLI(t.Context(), nil, "run", "--template", tenantServer(t, ""), "--resource", "groups")

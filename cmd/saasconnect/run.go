@@ -166,14 +166,17 @@ func runResources(ctx context.Context, e env, c *connector.Connector, f *runFlag
 		paths[i] = f.output
 		if len(resources) > 1 {
 			paths[i] = resourcePath(f.output, r)
-			if _, fi, err := outputTarget(paths[i]); err != nil {
-				return err
-			} else if fi != nil && !fi.Mode().IsRegular() {
-				return usagef("--output %s is a device or FIFO: several resources need a file path", escapeText(f.output))
-			}
+		}
+		if paths[i] == "" || paths[i] == "-" {
+			continue
 		}
 		if err := checkOutput(paths[i]); err != nil {
 			return err
+		}
+	}
+	if len(resources) > 1 && f.output != "" && f.output != "-" {
+		if _, fi, err := outputTarget(f.output); err == nil && fi != nil && !fi.Mode().IsRegular() {
+			return usagef("--output %s is a device or FIFO: several resources need a file path", escapeText(f.output))
 		}
 	}
 	delivers := func(r connector.Resource) bool { return f.deliver.enabled() && slices.Contains(resources, r) }
