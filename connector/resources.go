@@ -635,3 +635,32 @@ func (l *ListingSpec) clone() *ListingSpec {
 	c.Request, c.Pagination, c.Response, c.Filters = sub.Request, sub.Pagination, sub.Response, sub.Filters
 	return &c
 }
+
+// RunResource runs the one listing r, as RunAll runs each: ResourceUsers is
+// Run with s.Users, another declared resource walks its listing into its
+// Sinks function (nil discards). It returns the listing's Report. An
+// undeclared r returns an error wrapping ErrNotDeclared before any request.
+// Its concurrency contract is Run's.
+func (c *Connector) RunResource(ctx context.Context, r Resource, s Sinks) (Report, error) {
+	if r == ResourceUsers {
+		users := s.Users
+		if users == nil {
+			users = func(saasconnect.User) error { return nil }
+		}
+		return c.Run(ctx, users)
+	}
+	for _, rl := range c.resources {
+		if rl.name != r {
+			continue
+		}
+		switch r {
+		case ResourceLicenses:
+			return runResource(c, ctx, rl, c.buildLicense, s.Licenses)
+		case ResourceApplications:
+			return runResource(c, ctx, rl, c.buildApplication, s.Applications)
+		case ResourceAssignments:
+			return runResource(c, ctx, rl, c.buildAssignment, s.Assignments)
+		}
+	}
+	return Report{Connector: c.name, Resource: r}, fmt.Errorf("connector %q: %s: %w", c.name, r, ErrNotDeclared)
+}

@@ -52,8 +52,11 @@ type DeliverRequest struct {
 // DeliveryReport tells what Deliver did. It is filled as far as the run
 // got, also when Deliver returns an error.
 type DeliveryReport struct {
-	Org      string
-	App      string
+	Org string
+	App string
+	// Task is the import task: TaskApplicationRoster for Deliver,
+	// TaskApplicationDiscovery for DeliverApplications.
+	Task     TaskName
 	Load     LoadType
 	SyncMode SyncMode
 	SyncKey  SyncKey
@@ -78,7 +81,17 @@ type DeliveryReport struct {
 
 	StatePath    string
 	StateWritten bool
+
+	// Notes are changes Deliver made to the request, for the operator, such
+	// as NoteSkusForceFull.
+	Notes []string
 }
+
+// NoteSkusForceFull is the DeliveryReport note of a delivery asked for an
+// incremental load whose roster carries skus: Flexera One forces a full load
+// for such a roster, so Deliver sends one (the whole roster, with sync mode
+// create_and_update) rather than let the API reinterpret an incremental file.
+const NoteSkusForceFull = "load type forced to full: the roster carries skus"
 
 // DeliveredFile is one uploaded (or, in a dry run, encoded) file.
 type DeliveredFile struct {
@@ -146,7 +159,7 @@ func (r *DeliverRequest) normalize() error {
 // same state file must not overlap.
 func (c *Client) Deliver(ctx context.Context, req DeliverRequest, users iter.Seq2[saasconnect.User, error]) (rep DeliveryReport, err error) {
 	now := c.now().UTC().Truncate(time.Millisecond)
-	rep = DeliveryReport{Org: req.Org, App: req.App, DryRun: req.DryRun != nil, Started: now, StatePath: req.StatePath}
+	rep = DeliveryReport{Org: req.Org, App: req.App, Task: TaskApplicationRoster, DryRun: req.DryRun != nil, Started: now, StatePath: req.StatePath}
 	defer func() { rep.Finished = c.now().UTC() }()
 	if err := req.normalize(); err != nil {
 		return rep, err
@@ -199,6 +212,16 @@ func (c *Client) Deliver(ctx context.Context, req DeliverRequest, users iter.Seq
 		}
 		cur[rec.UniqueID] = rec
 	}
+	if req.Load != LoadFull && slices.ContainsFunc(slices.Collect(maps.Values(cur)), func(r RosterRecord) bool { return len(r.Skus) > 0 }) {
+		note := NoteSkusForceFull
+		if req.SyncMode != SyncCreateAndUpdate {
+			note += fmt.Sprintf(" (sync mode %s does not apply to a full load: the whole roster is sent)", req.SyncMode)
+		}
+		req.Load, req.SyncMode = LoadFull, SyncCreateAndUpdate
+		rep.Load, rep.SyncMode = req.Load, req.SyncMode
+		rep.Notes = append(rep.Notes, note)
+		c.log.LogAttrs(ctx, slog.LevelInfo, "flexera "+note)
+	}
 	if req.Load == LoadFull && len(cur) == 0 {
 		return rep, fmt.Errorf("flexera: %d users read, none deliverable: %w", rep.Users, ErrEmptyFullLoad)
 	}
@@ -247,7 +270,7 @@ func (c *Client) Deliver(ctx context.Context, req DeliverRequest, users iter.Seq
 		if err := c.upload(ctx, req, &rep, send, fileName); err != nil {
 			return rep, err
 		}
-		if err := c.runJobs(ctx, req, &rep); err != nil {
+		if err := c.runJobs(ctx, req, TaskApplicationRoster, &rep); err != nil {
 			return rep, err
 		}
 	}
@@ -334,9 +357,17 @@ func (c *Client) upload(ctx context.Context, req DeliverRequest, rep *DeliveryRe
 			return fmt.Errorf("flexera: roster of %d records: %w (%d files of at most %d bytes); nothing was sent", len(send), ErrTooManyFiles, MaxSaaSDataPerJob, c.cfg.MaxFileSize)
 		}
 	}
-	return encodeFiles(send, c.cfg.MaxFileSize, func(f encodedFile) error {
+	return c.uploadFiles(ctx, req, rep, func(emit func(encodedFile) error) error {
+		return encodeFiles(send, c.cfg.MaxFileSize, emit)
+	}, fileName, fmt.Sprintf("roster of %d records", len(send)))
+}
+
+// uploadFiles uploads each file encode emits as a SaaSData and records it
+// in rep. A full load refuses a file past MaxSaaSDataPerJob.
+func (c *Client) uploadFiles(ctx context.Context, req DeliverRequest, rep *DeliveryReport, encode func(func(encodedFile) error) error, fileName func(int) string, what string) error {
+	return encode(func(f encodedFile) error {
 		if req.Load == LoadFull && f.index > MaxSaaSDataPerJob {
-			return fmt.Errorf("flexera: roster of %d records: %w (%d files of at most %d bytes); no import job was created", len(send), ErrTooManyFiles, MaxSaaSDataPerJob, c.cfg.MaxFileSize)
+			return fmt.Errorf("flexera: %s: %w (%d files of at most %d bytes); no import job was created", what, ErrTooManyFiles, MaxSaaSDataPerJob, c.cfg.MaxFileSize)
 		}
 		name := fileName(f.index)
 		sum := md5.Sum(f.data)
@@ -364,10 +395,10 @@ func (c *Client) upload(ctx context.Context, req DeliverRequest, rep *DeliveryRe
 	})
 }
 
-func (c *Client) jobRequests(req DeliverRequest, names []string) []ImportJobRequest {
+func (c *Client) jobRequests(req DeliverRequest, task TaskName, names []string) []ImportJobRequest {
 	var jobs []ImportJobRequest
 	for batch := range slices.Chunk(names, MaxSaaSDataPerJob) {
-		jr := ImportJobRequest{ManagedAppID: req.App, ImportSettings: ImportSettings{TaskName: TaskApplicationRoster, LoadType: req.Load}}
+		jr := ImportJobRequest{ManagedAppID: req.App, ImportSettings: ImportSettings{TaskName: task, LoadType: req.Load}}
 		for _, n := range batch {
 			jr.SaaSDataList = append(jr.SaaSDataList, SaaSDataRef{Name: n})
 		}
@@ -376,12 +407,12 @@ func (c *Client) jobRequests(req DeliverRequest, names []string) []ImportJobRequ
 	return jobs
 }
 
-func (c *Client) runJobs(ctx context.Context, req DeliverRequest, rep *DeliveryReport) error {
+func (c *Client) runJobs(ctx context.Context, req DeliverRequest, task TaskName, rep *DeliveryReport) error {
 	ids := make([]string, len(rep.Files))
 	for i, f := range rep.Files {
 		ids[i] = f.SaaSDataID
 	}
-	for _, jr := range c.jobRequests(req, ids) {
+	for _, jr := range c.jobRequests(req, task, ids) {
 		id, err := c.CreateImportJob(ctx, req.Org, jr)
 		if err != nil {
 			return err
@@ -408,8 +439,17 @@ func (c *Client) dryRun(req DeliverRequest, rep *DeliveryReport, send []RosterRe
 	fmt.Fprintf(w, "# flexera dry run: org %s, managed app %s, %s load, %s, sync key %s\n", req.Org, req.App, req.Load, req.SyncMode, req.SyncKey)
 	fmt.Fprintf(w, "# %d users read: %d created, %d updated, %d removed, %d unchanged, %d skipped, %d duplicates, %d deprovisioned; nothing is sent\n",
 		rep.Users, rep.Created, rep.Updated, rep.Removed, rep.Unchanged, rep.Skipped, rep.Duplicates, rep.Deprovisioned)
+	for _, n := range rep.Notes {
+		fmt.Fprintf(w, "# %s\n", n)
+	}
+	return dryRunFiles(c, w, req, rep, TaskApplicationRoster, send, func(r RosterRecord) string { return r.UniqueID }, fileName)
+}
+
+// dryRunFiles writes to w the files send encodes into (their records as
+// JSON Lines, uncompressed) and the import job bodies of task.
+func dryRunFiles[T any](c *Client, w *errWriter, req DeliverRequest, rep *DeliveryReport, task TaskName, send []T, key func(T) string, fileName func(int) string) error {
 	var names []string
-	err := encodeFiles(send, c.cfg.MaxFileSize, func(f encodedFile) error {
+	err := encodeRecords(send, key, c.cfg.MaxFileSize, func(f encodedFile) error {
 		name := fileName(f.index)
 		sum := md5.Sum(f.data)
 		rep.Files = append(rep.Files, DeliveredFile{Name: name, Records: f.count, Bytes: len(f.data), Checksum: hex.EncodeToString(sum[:])})
@@ -433,11 +473,11 @@ func (c *Client) dryRun(req DeliverRequest, rep *DeliveryReport, send []RosterRe
 		fmt.Fprintf(w, "# no changes to send: no file, no import job\n")
 	}
 	if req.Load == LoadFull && len(names) > MaxSaaSDataPerJob {
-		return fmt.Errorf("flexera: dry run: roster of %d records: %w (%d files)", len(send), ErrTooManyFiles, len(names))
+		return fmt.Errorf("flexera: dry run: %d records: %w (%d files)", len(send), ErrTooManyFiles, len(names))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	for _, jr := range c.jobRequests(req, names) {
+	for _, jr := range c.jobRequests(req, task, names) {
 		fmt.Fprintf(w, "# POST %s\n", orgPath(req.Org, "import-jobs"))
 		if err := enc.Encode(jr); err != nil && w.err == nil {
 			return err

@@ -591,3 +591,85 @@ func TestDeliverSyncKeyID(t *testing.T) {
 		t.Fatalf("NoWait polled %d times, job %+v", n, rep.Jobs[0])
 	}
 }
+
+func TestDeliverSkusForceFullLoad(t *testing.T) {
+	tests := []struct {
+		name     string
+		load     flexera.LoadType
+		mode     flexera.SyncMode
+		users    []saasconnect.User
+		wantLoad flexera.LoadType
+		wantNote string // prefix of the only note; "" means no note
+		wantSkus map[string][]any
+	}{
+		{
+			name: "incremental with skus is forced full", load: flexera.LoadIncremental, mode: flexera.SyncCreateOnly,
+			users: []saasconnect.User{
+				{Email: "a@x.io", Name: "A A", Licenses: []string{" PRO ", "", "PRO", "ENT"}},
+				{Email: "b@x.io", Name: "B B"},
+			},
+			wantLoad: flexera.LoadFull, wantNote: flexera.NoteSkusForceFull + " (sync mode create_only",
+			wantSkus: map[string][]any{"a@x.io": {"PRO", "ENT"}, "b@x.io": nil},
+		},
+		{
+			name: "incremental without skus stays incremental", load: flexera.LoadIncremental, mode: flexera.SyncCreateAndUpdate,
+			users:    []saasconnect.User{{Email: "a@x.io", Name: "A A", Licenses: []string{" "}}},
+			wantLoad: flexera.LoadIncremental,
+			wantSkus: map[string][]any{"a@x.io": nil},
+		},
+		{
+			name: "full with skus needs no note", load: flexera.LoadFull,
+			users:    []saasconnect.User{{Email: "a@x.io", Name: "A A", Licenses: []string{"PRO"}}},
+			wantLoad: flexera.LoadFull,
+			wantSkus: map[string][]any{"a@x.io": {"PRO"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake()
+			c := newDeliverClient(t, f, day0)
+			var plan bytes.Buffer
+			req := flexera.DeliverRequest{Org: "1", App: "ab", Load: tt.load, SyncMode: tt.mode, RunID: "s"}
+			dry := req
+			dry.DryRun = &plan
+			drep, err := c.Deliver(t.Context(), dry, flexera.UsersFrom(tt.users))
+			if err != nil {
+				t.Fatalf("dry run: %v", err)
+			}
+			rep, err := c.Deliver(t.Context(), req, flexera.UsersFrom(tt.users))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.check(t)
+			for _, r := range []flexera.DeliveryReport{drep, rep} {
+				if r.Load != tt.wantLoad {
+					t.Errorf("report load %s, want %s", r.Load, tt.wantLoad)
+				}
+				switch {
+				case tt.wantNote == "" && len(r.Notes) != 0:
+					t.Errorf("notes %q, want none", r.Notes)
+				case tt.wantNote != "" && (len(r.Notes) != 1 || !strings.HasPrefix(r.Notes[0], tt.wantNote)):
+					t.Errorf("notes %q, want one starting %q", r.Notes, tt.wantNote)
+				}
+			}
+			if tt.wantNote != "" && !strings.Contains(plan.String(), "# "+flexera.NoteSkusForceFull) {
+				t.Errorf("dry-run plan does not say the load was forced:\n%s", plan.String())
+			}
+			if !strings.Contains(plan.String(), `"loadType":"`+string(tt.wantLoad)+`"`) {
+				t.Errorf("dry-run plan's import job is not %s:\n%s", tt.wantLoad, plan.String())
+			}
+			job := f.jobs[f.jobOrder[0]].req
+			if job.ImportSettings.LoadType != tt.wantLoad {
+				t.Errorf("import job load %s, want %s", job.ImportSettings.LoadType, tt.wantLoad)
+			}
+			got := map[string][]any{}
+			for _, r := range f.sent() {
+				s, _ := r["skus"].([]any)
+				got[r["uniqueId"].(string)] = s
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.wantSkus) {
+				t.Errorf("skus sent %v, want %v", got, tt.wantSkus)
+			}
+		})
+	}
+}

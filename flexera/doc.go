@@ -28,6 +28,16 @@
 // failed job, a crash) leaves it unchanged and the next run sends the same
 // changes again.
 //
+// # Licenses and SSO applications
+//
+// A roster record carries skus, the user's licenses (User.Licenses).
+// Flexera forces a full load for a roster with skus, so Deliver sends one
+// even when asked for an incremental load, and says so in the report's
+// Notes and the dry-run plan (NoteSkusForceFull). DeliverApplications sends
+// the SSO applications an identity-provider connector lists as an
+// ApplicationDiscovery import, which Flexera accepts as a full load only
+// (see NewDiscoveryRecord for the fields).
+//
 // # Concurrency
 //
 // A Client, an OIDCTokenSource and a Secret are safe for concurrent use.

@@ -121,3 +121,24 @@ func ExampleNewRosterRecord() {
 	// {"uniqueId":"grace@example.com","email":"Grace@Example.com","firstName":"Grace","lastName":"Brewster Hopper","activatedAt":"2026-03-01T09:00:00.000Z"}
 	// [REDACTED]
 }
+
+// A dry run of an ApplicationDiscovery delivery prints the records and the
+// import job it would send.
+func ExampleClient_DeliverApplications_dryRun() {
+	c, err := flexera.New(flexera.Config{}, flexera.WithClock(func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	apps := []saasconnect.Application{{ID: "0oa1", Name: "slack", Label: "Slack"}}
+	_, err = c.DeliverApplications(context.Background(), flexera.DeliverRequest{Org: "123", App: "4af2", RunID: "demo", DryRun: os.Stdout}, flexera.ApplicationsFrom(apps))
+	fmt.Println(err)
+	// Output:
+	// # flexera dry run: org 123, managed app 4af2, ApplicationDiscovery full load (SSO applications)
+	// # 1 applications read: 1 to send, 0 skipped (no id or name), 0 duplicates; nothing is sent
+	// # file 1: saasconnect-sso-apps-4af2-20260301T090000Z-demo-001.jsonl.gz (1 records): POST /saas/v1/orgs/123/saas-data {"fileName":"saasconnect-sso-apps-4af2-20260301T090000Z-demo-001.jsonl.gz"}, then PATCH its id with this content, gzip-compressed
+	// {"ssoAppName":"slack","ssoAppDisplayName":"Slack","ssoAppId":"0oa1","appInstanceId":"0oa1"}
+	// # POST /saas/v1/orgs/123/import-jobs
+	// {"managedAppId":"4af2","importSettings":{"taskName":"ApplicationDiscovery","loadType":"full"},"saasDataList":[{"name":"<SaaSData id of saasconnect-sso-apps-4af2-20260301T090000Z-demo-001.jsonl.gz>"}]}
+	// <nil>
+}

@@ -64,6 +64,7 @@ type fakeData struct {
 	checksum     string
 	records      []map[string]any
 	uploaded     bool
+	task         flexera.TaskName // the task its records' fields belong to
 }
 
 type fakeJob struct {
@@ -248,7 +249,10 @@ func (f *fakeFlexera) createData(w http.ResponseWriter, r *http.Request, org str
 	w.WriteHeader(http.StatusCreated)
 }
 
-var rosterFields = map[string]bool{"uniqueId": true, "email": true, "firstName": true, "lastName": true, "activatedAt": true, "deactivatedAt": false, "lastActivityAt": false}
+// discoveryFields are the ApplicationDiscovery fields (true: required).
+var discoveryFields = map[string]bool{"ssoAppName": true, "ssoAppDisplayName": true, "ssoAppId": false, "appInstanceId": true, "ssoAppAdditional": false, "appInstanceAdditional": false}
+
+var rosterFields = map[string]bool{"uniqueId": true, "email": true, "firstName": true, "lastName": true, "activatedAt": true, "deactivatedAt": false, "lastActivityAt": false, "skus": false}
 
 func (f *fakeFlexera) upload(w http.ResponseWriter, r *http.Request, id string) {
 	d := f.data[id]
@@ -292,12 +296,20 @@ func (f *fakeFlexera) upload(w http.ResponseWriter, r *http.Request, id string) 
 			f.problem("upload %s line %d: not JSON: %v", id, n, err)
 			continue
 		}
+		fields, task := rosterFields, flexera.TaskApplicationRoster
+		if _, ok := m["ssoAppName"]; ok {
+			fields, task = discoveryFields, flexera.TaskApplicationDiscovery
+		}
+		if n > 1 && task != d.task {
+			f.problem("upload %s line %d: %s record in a %s file", id, n, task, d.task)
+		}
+		d.task = task
 		for k := range m {
-			if _, known := rosterFields[k]; !known {
+			if _, known := fields[k]; !known {
 				f.problem("upload %s line %d: unknown field %q", id, n, k)
 			}
 		}
-		for k, req := range rosterFields {
+		for k, req := range fields {
 			if _, ok := m[k]; req && !ok {
 				f.problem("upload %s line %d: missing %q", id, n, k)
 			}
@@ -344,6 +356,18 @@ func (f *fakeFlexera) createJob(w http.ResponseWriter, r *http.Request, org stri
 	for _, s := range req.SaaSDataList {
 		if d := f.data[s.Name]; d == nil || !d.uploaded {
 			f.problem("create job: saasDataList name %q is not an uploaded SaaSData id", s.Name)
+		} else if d.task != req.ImportSettings.TaskName {
+			f.problem("create job: %s job names SaaSData %q of %s records", req.ImportSettings.TaskName, s.Name, d.task)
+		}
+	}
+	if req.ImportSettings.TaskName == flexera.TaskApplicationDiscovery && req.ImportSettings.LoadType != flexera.LoadFull {
+		f.problem("create job: ApplicationDiscovery is full only, got %s", req.ImportSettings.LoadType)
+	}
+	if req.ImportSettings.LoadType != flexera.LoadFull {
+		for _, s := range req.SaaSDataList {
+			if d := f.data[s.Name]; d != nil && slices.ContainsFunc(d.records, func(r map[string]any) bool { return r["skus"] != nil }) {
+				f.problem("create job: incremental roster %q carries skus (Flexera forces a full load)", s.Name)
+			}
 		}
 	}
 	n := len(f.jobs) + 1

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,20 +22,23 @@ func FormatTime(t time.Time) string { return t.UTC().Format(TimeFormat) }
 // RosterRecord is one line of an ApplicationRoster file (JSON Lines). The
 // JSON names are Flexera's. Timestamps are TimeFormat strings.
 type RosterRecord struct {
-	UniqueID       string `json:"uniqueId"`
-	Email          string `json:"email"`
-	FirstName      string `json:"firstName"`
-	LastName       string `json:"lastName"`
-	ActivatedAt    string `json:"activatedAt"`
-	DeactivatedAt  string `json:"deactivatedAt,omitempty"`
-	LastActivityAt string `json:"lastActivityAt,omitempty"`
+	UniqueID  string `json:"uniqueId"`
+	Email     string `json:"email"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+	// Skus are the license SKUs the user holds (User.Licenses). Flexera
+	// forces a full load for a roster that carries skus.
+	Skus           []string `json:"skus,omitempty"`
+	ActivatedAt    string   `json:"activatedAt"`
+	DeactivatedAt  string   `json:"deactivatedAt,omitempty"`
+	LastActivityAt string   `json:"lastActivityAt,omitempty"`
 }
 
 // sameContent reports whether a and b describe the user the same way
 // (activatedAt is bookkeeping and not compared).
 func sameContent(a, b RosterRecord) bool {
 	return a.UniqueID == b.UniqueID && a.Email == b.Email && a.FirstName == b.FirstName &&
-		a.LastName == b.LastName && a.LastActivityAt == b.LastActivityAt && a.DeactivatedAt == b.DeactivatedAt
+		a.LastName == b.LastName && slices.Equal(a.Skus, b.Skus) && a.LastActivityAt == b.LastActivityAt && a.DeactivatedAt == b.DeactivatedAt
 }
 
 // SyncKey chooses the User field that identifies a person across runs; its
@@ -97,7 +101,8 @@ func ParseSyncMode(s string) (SyncMode, error) {
 // NewRosterRecord builds the roster record of u: uniqueId is key's value,
 // activatedAt the given time, lastActivityAt u.LastActivity when set.
 // First and last names come from FirstName/LastName, or are split from
-// Name ("Ada Lovelace" -> "Ada", "Lovelace"). It fails when u has no value
+// Name ("Ada Lovelace" -> "Ada", "Lovelace"). Skus are u.Licenses, trimmed,
+// without blanks and duplicates, in their order (nil when none). It fails when u has no value
 // for key.
 func NewRosterRecord(u saasconnect.User, key SyncKey, activatedAt time.Time) (RosterRecord, error) {
 	id := key.Value(u)
@@ -118,6 +123,11 @@ func NewRosterRecord(u saasconnect.User, key SyncKey, activatedAt time.Time) (Ro
 		FirstName:   first,
 		LastName:    last,
 		ActivatedAt: FormatTime(activatedAt),
+	}
+	for _, l := range u.Licenses {
+		if l = strings.TrimSpace(l); l != "" && !slices.Contains(r.Skus, l) {
+			r.Skus = append(r.Skus, l)
+		}
 	}
 	if !u.LastActivity.IsZero() {
 		r.LastActivityAt = FormatTime(u.LastActivity)
@@ -199,6 +209,12 @@ type encodedFile struct {
 // held in memory at a time). A record that alone exceeds max is
 // ErrRecordTooLarge.
 func encodeFiles(records []RosterRecord, max int64, emit func(encodedFile) error) error {
+	return encodeRecords(records, func(r RosterRecord) string { return r.UniqueID }, max, emit)
+}
+
+// encodeRecords is encodeFiles for any record type; key names a record in
+// errors.
+func encodeRecords[T any](records []T, key func(T) string, max int64, emit func(encodedFile) error) error {
 	var (
 		f     *gzipFile
 		first int
@@ -220,7 +236,7 @@ func encodeFiles(records []RosterRecord, max int64, emit func(encodedFile) error
 	for i, r := range records {
 		line.Reset()
 		if err := enc.Encode(r); err != nil { // Encode appends the '\n'
-			return fmt.Errorf("flexera: encoding record %q: %w", r.UniqueID, err)
+			return fmt.Errorf("flexera: encoding record %q: %w", key(r), err)
 		}
 		if f == nil {
 			f, first = newGzipFile(max), i
@@ -233,7 +249,7 @@ func encodeFiles(records []RosterRecord, max int64, emit func(encodedFile) error
 			continue
 		}
 		if f.records == 0 {
-			return fmt.Errorf("flexera: record %q (%d bytes): %w (%d bytes)", r.UniqueID, line.Len(), ErrRecordTooLarge, max)
+			return fmt.Errorf("flexera: record %q (%d bytes): %w (%d bytes)", key(r), line.Len(), ErrRecordTooLarge, max)
 		}
 		if err := finish(i); err != nil {
 			return err
@@ -242,7 +258,7 @@ func encodeFiles(records []RosterRecord, max int64, emit func(encodedFile) error
 		if ok, err := f.add(line.Bytes()); err != nil {
 			return err
 		} else if !ok {
-			return fmt.Errorf("flexera: record %q (%d bytes): %w (%d bytes)", r.UniqueID, line.Len(), ErrRecordTooLarge, max)
+			return fmt.Errorf("flexera: record %q (%d bytes): %w (%d bytes)", key(r), line.Len(), ErrRecordTooLarge, max)
 		}
 	}
 	if f != nil && f.records > 0 {

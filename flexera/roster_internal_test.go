@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -94,7 +95,7 @@ func TestEncodeFilesSplitsByCompressedSize(t *testing.T) {
 				}
 				for j, line := range lines {
 					var got RosterRecord
-					if err := json.Unmarshal([]byte(line), &got); err != nil || got != recs[next+j] {
+					if err := json.Unmarshal([]byte(line), &got); err != nil || !reflect.DeepEqual(got, recs[next+j]) {
 						t.Fatalf("file %d line %d: %q (%v), want record %d", i+1, j+1, line, err, next+j)
 					}
 				}

@@ -20,7 +20,7 @@ type deliverFlags struct {
 }
 
 func (d *deliverFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&d.target, "deliver", "", "deliver the users to `TARGET` (flexera)")
+	fs.StringVar(&d.target, "deliver", "", "deliver the users (an ApplicationRoster import) and the applications (ApplicationDiscovery, full only) to `TARGET` (flexera)")
 	fs.StringVar(&d.org, "org", "", "Flexera One org `ID`")
 	fs.StringVar(&d.app, "app", "", "Flexera One managed app `ID`")
 	fs.StringVar(&d.region, "region", "com", "Flexera One `region`: com, eu or au")
@@ -121,6 +121,38 @@ func deliver(ctx context.Context, e env, name string, d *deliverFlags, users []s
 	return nil
 }
 
+// deliverApplications sends the SSO applications of a run to Flexera One as
+// an ApplicationDiscovery import, which is always a full load and keeps no
+// state, and prints what it did. Only the applications of a run that walked
+// the whole listing are delivered: a full load drops what it misses.
+func deliverApplications(ctx context.Context, e env, d *deliverFlags, apps []saasconnect.Application, report connector.Report) error {
+	if report.Status != connector.Succeeded {
+		return fmt.Errorf("deliver: not delivering the applications of a %s run", report.Status)
+	}
+	region, _ := flexera.ParseRegion(d.region)
+	if load, _ := flexera.ParseLoadType(d.load); load != flexera.LoadFull {
+		fmt.Fprintf(e.stderr, "deliver: applications go out as a full ApplicationDiscovery load (--load %s applies to the users)\n", load)
+	}
+	req := flexera.DeliverRequest{Org: d.org, App: d.app, Load: flexera.LoadFull}
+	cfg, err := flexeraConfig(e, region, d.dryRun)
+	if err != nil {
+		return err
+	}
+	if d.dryRun {
+		req.DryRun = e.stderr
+	}
+	client, err := flexera.New(cfg, flexera.WithLogger(discardLogger()))
+	if err != nil {
+		return fmt.Errorf("deliver: %w", err)
+	}
+	rep, err := client.DeliverApplications(ctx, req, flexera.ApplicationsFrom(apps))
+	printDelivery(e, rep)
+	if err != nil {
+		return fmt.Errorf("deliver: %w", err)
+	}
+	return nil
+}
+
 // flexeraConfig reads the Flexera credentials and URLs from the environment.
 // A dry run needs no credentials.
 func flexeraConfig(e env, region flexera.Region, dryRun bool) (flexera.Config, error) {
@@ -144,10 +176,18 @@ func printDelivery(e env, r flexera.DeliveryReport) {
 	if r.DryRun {
 		mode = "dry run"
 	}
-	fmt.Fprintf(tw, "%s\tflexera org %s app %s, %s load (%s, key %s)\n", mode, escapeText(r.Org), escapeText(r.App), r.Load, r.SyncMode, r.SyncKey)
-	fmt.Fprintf(tw, "users\t%d read, %d skipped (no key), %d duplicates\n", r.Users, r.Skipped, r.Duplicates)
-	fmt.Fprintf(tw, "changes\t%d created, %d updated, %d removed, %d unchanged; %d records sent in %d files\n",
-		r.Created, r.Updated, r.Removed, r.Unchanged, r.Sent, len(r.Files))
+	if r.Task == flexera.TaskApplicationDiscovery {
+		fmt.Fprintf(tw, "%s\tflexera org %s app %s, %s %s load\n", mode, escapeText(r.Org), escapeText(r.App), r.Task, r.Load)
+		fmt.Fprintf(tw, "applications\t%d read, %d skipped (no id or name), %d duplicates; %d records sent in %d files\n", r.Users, r.Skipped, r.Duplicates, r.Sent, len(r.Files))
+	} else {
+		fmt.Fprintf(tw, "%s\tflexera org %s app %s, %s load (%s, key %s)\n", mode, escapeText(r.Org), escapeText(r.App), r.Load, r.SyncMode, r.SyncKey)
+		fmt.Fprintf(tw, "users\t%d read, %d skipped (no key), %d duplicates\n", r.Users, r.Skipped, r.Duplicates)
+		fmt.Fprintf(tw, "changes\t%d created, %d updated, %d removed, %d unchanged; %d records sent in %d files\n",
+			r.Created, r.Updated, r.Removed, r.Unchanged, r.Sent, len(r.Files))
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(tw, "note\t%s\n", escapeText(n))
+	}
 	for _, j := range r.Jobs {
 		fmt.Fprintf(tw, "import job\t%s: %s\n", escapeText(j.ID), escapeText(string(j.Status)))
 	}

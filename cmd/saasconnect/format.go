@@ -16,11 +16,15 @@ import (
 	"github.com/saasconnect/saasconnect"
 )
 
-// userWriter writes users in one output format. Close flushes.
-type userWriter interface {
-	Write(saasconnect.User) error
+// recordWriter writes records of one type in one output format. Close
+// flushes.
+type recordWriter[T any] interface {
+	Write(T) error
 	Close() error
 }
+
+// userWriter writes users in one output format.
+type userWriter = recordWriter[saasconnect.User]
 
 // formats maps --format values to writers.
 var formats = map[string]func(io.Writer) userWriter{
@@ -29,46 +33,142 @@ var formats = map[string]func(io.Writer) userWriter{
 	"table": newTableWriter,
 }
 
-type jsonlWriter struct {
+// layout is how a record type is shown in the csv and table formats: the
+// CSV header and row, and the table header and row (cells are escaped by
+// the table writer).
+type layout[T any] struct {
+	columns   []string
+	row       func(T) []string
+	tableHead []string
+	tableRow  func(T) []string
+}
+
+// newRecordWriter returns the writer of format ("jsonl", "csv" or "table")
+// for records laid out by l; csvRaw writes CSV cells verbatim.
+func newRecordWriter[T any](format string, csvRaw bool, l layout[T], w io.Writer) recordWriter[T] {
+	switch format {
+	case "csv":
+		return &csvWriter[T]{w: csv.NewWriter(w), raw: csvRaw, columns: l.columns, row: l.row}
+	case "table":
+		return newTableOf(w, l.tableHead, l.tableRow)
+	}
+	return newJSONLOf[T](w)
+}
+
+type jsonlWriter[T any] struct {
 	buf *bufio.Writer
 	enc *json.Encoder
 }
 
-func newJSONLWriter(w io.Writer) userWriter {
+func newJSONLOf[T any](w io.Writer) *jsonlWriter[T] {
 	buf := bufio.NewWriter(w)
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
-	return &jsonlWriter{buf: buf, enc: enc}
+	return &jsonlWriter[T]{buf: buf, enc: enc}
 }
 
-func (w *jsonlWriter) Write(u saasconnect.User) error { return w.enc.Encode(u) }
-func (w *jsonlWriter) Close() error                   { return w.buf.Flush() }
+func newJSONLWriter(w io.Writer) userWriter { return newJSONLOf[saasconnect.User](w) }
+
+func (w *jsonlWriter[T]) Write(v T) error { return w.enc.Encode(v) }
+func (w *jsonlWriter[T]) Close() error    { return w.buf.Flush() }
 
 // csvColumns are the columns of the csv and table formats.
 var csvColumns = []string{"id", "email", "name", "first_name", "last_name", "status", "role", "department", "title", "last_activity", "activity", "application", "connector"}
 
 func userRow(u saasconnect.User) []string {
-	last := ""
-	if !u.LastActivity.IsZero() {
-		last = u.LastActivity.Format(time.RFC3339)
+	return []string{u.ID, u.Email, u.Name, u.FirstName, u.LastName, string(u.Status), u.Role, u.Department, u.Title, rfc3339(u.LastActivity), string(u.Activity), u.Application, u.Connector}
+}
+
+// rfc3339 formats t as RFC 3339, "" for the zero time.
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
 	}
-	return []string{u.ID, u.Email, u.Name, u.FirstName, u.LastName, string(u.Status), u.Role, u.Department, u.Title, last, string(u.Activity), u.Application, u.Connector}
+	return t.Format(time.RFC3339)
+}
+
+// shortTime formats t for a table, "-" for the zero time.
+func shortTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+// count formats an optional count, "" when unknown.
+func count(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
+// userLayout is the users' csv and table layout.
+var userLayout = layout[saasconnect.User]{
+	columns:   csvColumns,
+	row:       userRow,
+	tableHead: []string{"EMAIL", "NAME", "STATUS", "ACTIVITY", "LAST ACTIVITY", "ID"},
+	tableRow: func(u saasconnect.User) []string {
+		return []string{u.Email, u.Name, string(u.Status), string(u.Activity), shortTime(u.LastActivity), u.ID}
+	},
+}
+
+// licenseLayout is the licenses' csv and table layout.
+var licenseLayout = layout[saasconnect.License]{
+	columns: []string{"id", "name", "product", "total", "assigned", "connector"},
+	row: func(l saasconnect.License) []string {
+		return []string{l.ID, l.Name, l.Product, count(l.Total), count(l.Assigned), l.Connector}
+	},
+	tableHead: []string{"NAME", "PRODUCT", "TOTAL", "ASSIGNED", "ID"},
+	tableRow: func(l saasconnect.License) []string {
+		return []string{l.Name, l.Product, count(l.Total), count(l.Assigned), l.ID}
+	},
+}
+
+// applicationLayout is the applications' csv and table layout.
+var applicationLayout = layout[saasconnect.Application]{
+	columns: []string{"id", "name", "label", "status", "sign_on_mode", "created", "last_used", "assigned_users", "connector"},
+	row: func(a saasconnect.Application) []string {
+		return []string{a.ID, a.Name, a.Label, a.Status, a.SignOnMode, rfc3339(a.Created), rfc3339(a.LastUsed), count(a.AssignedUsers), a.Connector}
+	},
+	tableHead: []string{"NAME", "LABEL", "STATUS", "SIGN-ON", "LAST USED", "USERS", "ID"},
+	tableRow: func(a saasconnect.Application) []string {
+		return []string{a.Name, a.Label, a.Status, a.SignOnMode, shortTime(a.LastUsed), count(a.AssignedUsers), a.ID}
+	},
+}
+
+// assignmentLayout is the assignments' csv and table layout.
+var assignmentLayout = layout[saasconnect.Assignment]{
+	columns: []string{"kind", "target_id", "user_id", "user_email", "last_used", "connector"},
+	row: func(a saasconnect.Assignment) []string {
+		return []string{a.Kind, a.TargetID, a.UserID, a.UserEmail, rfc3339(a.LastUsed), a.Connector}
+	},
+	tableHead: []string{"KIND", "TARGET", "USER ID", "USER EMAIL", "LAST USED"},
+	tableRow: func(a saasconnect.Assignment) []string {
+		return []string{a.Kind, a.TargetID, a.UserID, a.UserEmail, shortTime(a.LastUsed)}
+	},
 }
 
 // csvWriter writes RFC 4180 CSV. Unless raw, a cell that a spreadsheet
 // would run as a formula (it starts with = + - @, a tab or a carriage
 // return) is prefixed with a single quote ('), which spreadsheets show as
 // text; --csv-raw turns that off for programs that read the file.
-type csvWriter struct {
-	w      *csv.Writer
-	header bool
-	raw    bool
+type csvWriter[T any] struct {
+	w       *csv.Writer
+	header  bool
+	raw     bool
+	columns []string
+	row     func(T) []string
 }
 
-func newCSVWriter(w io.Writer) userWriter { return &csvWriter{w: csv.NewWriter(w)} }
+func newCSVWriter(w io.Writer) userWriter {
+	return newRecordWriter("csv", false, userLayout, w)
+}
 
 // newRawCSVWriter writes CSV with cells exactly as the vendor sent them.
-func newRawCSVWriter(w io.Writer) userWriter { return &csvWriter{w: csv.NewWriter(w), raw: true} }
+func newRawCSVWriter(w io.Writer) userWriter {
+	return newRecordWriter("csv", true, userLayout, w)
+}
 
 // neutralizeFormula returns s prefixed with ' when a spreadsheet would read
 // it as a formula.
@@ -79,14 +179,14 @@ func neutralizeFormula(s string) string {
 	return s
 }
 
-func (w *csvWriter) Write(u saasconnect.User) error {
+func (w *csvWriter[T]) Write(v T) error {
 	if !w.header {
 		w.header = true
-		if err := w.w.Write(csvColumns); err != nil {
+		if err := w.w.Write(w.columns); err != nil {
 			return err
 		}
 	}
-	row := userRow(u)
+	row := w.row(v)
 	if !w.raw {
 		for i := range row {
 			row[i] = neutralizeFormula(row[i])
@@ -95,10 +195,10 @@ func (w *csvWriter) Write(u saasconnect.User) error {
 	return w.w.Write(row)
 }
 
-func (w *csvWriter) Close() error {
+func (w *csvWriter[T]) Close() error {
 	if !w.header {
 		w.header = true
-		w.w.Write(csvColumns)
+		w.w.Write(w.columns)
 	}
 	w.w.Flush()
 	return w.w.Error()
@@ -108,28 +208,31 @@ func (w *csvWriter) Close() error {
 // (see escapeText), so a value can neither drive the terminal nor start a
 // row or column of its own, so it buffers rows until Close; it shows the
 // columns a person reads first.
-type tableWriter struct {
-	tw *tabwriter.Writer
-	n  int
+type tableWriter[T any] struct {
+	tw  *tabwriter.Writer
+	row func(T) []string
+	n   int
 }
 
-func newTableWriter(w io.Writer) userWriter {
+func newTableOf[T any](w io.Writer, head []string, row func(T) []string) *tableWriter[T] {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "EMAIL\tNAME\tSTATUS\tACTIVITY\tLAST ACTIVITY\tID")
-	return &tableWriter{tw: tw}
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	return &tableWriter[T]{tw: tw, row: row}
 }
 
-func (w *tableWriter) Write(u saasconnect.User) error {
+func newTableWriter(w io.Writer) userWriter { return newRecordWriter("table", false, userLayout, w) }
+
+func (w *tableWriter[T]) Write(v T) error {
 	w.n++
-	last := "-"
-	if !u.LastActivity.IsZero() {
-		last = u.LastActivity.Format("2006-01-02 15:04")
+	row := w.row(v)
+	for i := range row {
+		row[i] = cell(row[i])
 	}
-	_, err := fmt.Fprintf(w.tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(u.Email), cell(u.Name), cell(string(u.Status)), cell(string(u.Activity)), last, cell(u.ID))
+	_, err := fmt.Fprintln(w.tw, strings.Join(row, "\t"))
 	return err
 }
 
-func (w *tableWriter) Close() error { return w.tw.Flush() }
+func (w *tableWriter[T]) Close() error { return w.tw.Flush() }
 
 // cell is a table cell: "-" for nothing, else s with control characters
 // escaped.

@@ -68,7 +68,7 @@ func cmdValidate(ctx context.Context, e env, args []string) error {
 		}
 	}
 	if err == nil {
-		fmt.Fprintf(e.stdout, "%s: ok\n", path)
+		fmt.Fprintf(e.stdout, "%s: ok (resources: %s)\n", path, strings.Join(templateResources(t), ", "))
 		return nil
 	}
 	problems := splitErrors(err)
@@ -93,7 +93,8 @@ func splitErrors(err error) []error {
 }
 
 // cmdSettings prints the template's description (when it has one) as a
-// first line, then the settings it needs.
+// first line, then the settings it needs, then the resources it declares
+// when there are more than users.
 func cmdSettings(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "settings")
 	if err := parseFlags(fs, args); err != nil {
@@ -114,7 +115,28 @@ func cmdSettings(ctx context.Context, e env, args []string) error {
 	for _, s := range t.Settings() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, yesNo(s.Required), yesNo(s.Secret), dash(s.Default), envName(s.Name), s.Description)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if res := templateResources(t); len(res) > 1 {
+		fmt.Fprintf(e.stdout, "\nresources: %s (run --resource NAME or all)\n", strings.Join(res, ", "))
+	}
+	return nil
+}
+
+// templateResources names the listings t declares, users first, in the
+// order run --resource all runs them.
+func templateResources(t connector.Template) []string {
+	out := []string{string(connector.ResourceUsers)}
+	for _, l := range []struct {
+		r    connector.Resource
+		spec *connector.ListingSpec
+	}{{connector.ResourceLicenses, t.Licenses}, {connector.ResourceApplications, t.Applications}, {connector.ResourceAssignments, t.Assignments}} {
+		if l.spec != nil {
+			out = append(out, string(l.r))
+		}
+	}
+	return out
 }
 
 func yesNo(b bool) string {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -20,7 +21,8 @@ import (
 	"github.com/saasconnect/saasconnect/connector"
 )
 
-// cmdTest makes one authenticated request.
+// cmdTest makes one authenticated request per declared listing (users,
+// then each resource) and names the listings it checked.
 func cmdTest(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "test")
 	var src source
@@ -43,7 +45,11 @@ func cmdTest(ctx context.Context, e env, args []string) error {
 	if err := c.Test(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: ok\n", c.Name())
+	names := make([]string, 0, 4)
+	for _, r := range c.Resources() {
+		names = append(names, string(r))
+	}
+	fmt.Fprintf(e.stdout, "%s: ok (%s)\n", c.Name(), strings.Join(names, ", "))
 	return nil
 }
 
@@ -55,6 +61,7 @@ type runFlags struct {
 	prefetch       int
 	raw            bool
 	csvRaw         bool
+	resource       string
 	deliver        deliverFlags
 }
 
@@ -64,7 +71,8 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	var f runFlags
 	f.register(fs)
 	fs.StringVar(&f.format, "format", "jsonl", "output `format`: jsonl, csv or table")
-	fs.StringVar(&f.output, "output", "", "write users to `FILE` instead of stdout: a regular file is replaced atomically after a complete run, a device or FIFO is streamed to, - is stdout")
+	fs.StringVar(&f.output, "output", "", "write the records to `FILE` instead of stdout: a regular file is replaced atomically after a complete run, a device or FIFO is streamed to, - is stdout; with several resources each goes to FILE with the resource before the extension (out.licenses.jsonl)")
+	fs.StringVar(&f.resource, "resource", "users", "the `listing` to run: users, licenses, applications, assignments, or all the template declares")
 	fs.BoolVar(&f.verbose, "v", false, "log each HTTP request to stderr")
 	fs.IntVar(&f.prefetch, "prefetch", 1, "pages in flight at once when the total is known")
 	fs.BoolVar(&f.raw, "raw", false, "include each vendor record verbatim (jsonl only)")
@@ -102,7 +110,166 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return runAndWrite(ctx, e, c, newWriter, f.output, &f.deliver)
+	resources, err := selectResources(c, f.resource)
+	if err != nil {
+		return err
+	}
+	if len(resources) == 1 && resources[0] == connector.ResourceUsers {
+		return runAndWrite(ctx, e, c, newWriter, f.output, &f.deliver)
+	}
+	return runResources(ctx, e, c, &f, resources)
+}
+
+// selectResources returns the resources --resource names: one declared
+// resource, or every declared one for "all". Anything else is a usage error
+// naming the declared resources.
+func selectResources(c *connector.Connector, name string) ([]connector.Resource, error) {
+	declared := c.Resources()
+	if name == "all" {
+		return declared, nil
+	}
+	if slices.Contains(declared, connector.Resource(name)) {
+		return []connector.Resource{connector.Resource(name)}, nil
+	}
+	names := make([]string, len(declared))
+	for i, r := range declared {
+		names[i] = string(r)
+	}
+	return nil, usagef("--resource %q: the template declares %s (or give all)", escapeText(name), strings.Join(names, ", "))
+}
+
+// resourcePath is the output file of resource r when a run writes several:
+// path with the resource inserted before its extension (out.jsonl ->
+// out.licenses.jsonl; out -> out.licenses). Stdout stays stdout.
+func resourcePath(path string, r connector.Resource) string {
+	if path == "" || path == "-" {
+		return path
+	}
+	ext := filepath.Ext(path)
+	if ext == filepath.Base(path) { // ".hidden"
+		ext = ""
+	}
+	return strings.TrimSuffix(path, ext) + "." + string(r) + ext
+}
+
+// runResources runs each resource in turn, writing its records in f.format
+// to its own output (resourcePath when there are several; each regular file
+// replaced atomically after a run that walked the whole listing), and
+// prints one report per resource to stderr. Every resource runs even when
+// an earlier one failed; the result is errReported unless every run
+// succeeded. With --deliver, the users go out as a roster and the
+// applications as an ApplicationDiscovery import, each only after its own
+// run succeeded.
+func runResources(ctx context.Context, e env, c *connector.Connector, f *runFlags, resources []connector.Resource) error {
+	paths := make([]string, len(resources))
+	for i, r := range resources {
+		paths[i] = f.output
+		if len(resources) > 1 {
+			paths[i] = resourcePath(f.output, r)
+		}
+		if paths[i] == "" || paths[i] == "-" {
+			continue
+		}
+		if err := checkOutput(paths[i]); err != nil {
+			return err
+		}
+	}
+	if len(resources) > 1 && f.output != "" && f.output != "-" {
+		if _, fi, err := outputTarget(f.output); err == nil && fi != nil && !fi.Mode().IsRegular() {
+			return usagef("--output %s is a device or FIFO: several resources need a file path", escapeText(f.output))
+		}
+	}
+	delivers := func(r connector.Resource) bool { return f.deliver.enabled() && slices.Contains(resources, r) }
+	if f.deliver.enabled() && !delivers(connector.ResourceUsers) && !delivers(connector.ResourceApplications) {
+		return usagef("--deliver sends users and applications: run --resource users, applications or all")
+	}
+	var (
+		failed  bool
+		keep    collected
+		reports = map[connector.Resource]connector.Report{}
+	)
+	keep.users, keep.apps = delivers(connector.ResourceUsers), delivers(connector.ResourceApplications)
+	for i, r := range resources {
+		rep, err := runOne(ctx, e, c, f, r, paths[i], &keep)
+		if err != nil {
+			return err
+		}
+		reports[r] = rep
+		failed = failed || rep.Status != connector.Succeeded
+	}
+	var errs []error
+	if keep.users {
+		errs = append(errs, deliver(ctx, e, c.Name(), &f.deliver, keep.userList, reports[connector.ResourceUsers]))
+	}
+	if keep.apps {
+		errs = append(errs, deliverApplications(ctx, e, &f.deliver, keep.appList, reports[connector.ResourceApplications]))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if failed {
+		return errReported
+	}
+	return nil
+}
+
+// collected holds the records a delivery needs, when it is asked for.
+type collected struct {
+	users, apps bool
+	userList    []saasconnect.User
+	appList     []saasconnect.Application
+}
+
+// runOne runs resource r into path and prints its report, keeping the
+// records keep asks for. The error is for output failures only; the run's
+// own outcome is in the report.
+func runOne(ctx context.Context, e env, c *connector.Connector, f *runFlags, r connector.Resource, path string, keep *collected) (connector.Report, error) {
+	out, err := openOutput(e, path)
+	if err != nil {
+		return connector.Report{}, err
+	}
+	defer out.abort()
+	var (
+		s      connector.Sinks
+		closeW func() error
+	)
+	switch r {
+	case connector.ResourceUsers:
+		w := newRecordWriter(f.format, f.csvRaw, userLayout, out)
+		s.Users, closeW = func(u saasconnect.User) error {
+			if keep.users {
+				keep.userList = append(keep.userList, u)
+			}
+			return w.Write(u)
+		}, w.Close
+	case connector.ResourceLicenses:
+		w := newRecordWriter(f.format, f.csvRaw, licenseLayout, out)
+		s.Licenses, closeW = w.Write, w.Close
+	case connector.ResourceApplications:
+		w := newRecordWriter(f.format, f.csvRaw, applicationLayout, out)
+		s.Applications, closeW = func(a saasconnect.Application) error {
+			if keep.apps {
+				keep.appList = append(keep.appList, a)
+			}
+			return w.Write(a)
+		}, w.Close
+	case connector.ResourceAssignments:
+		w := newRecordWriter(f.format, f.csvRaw, assignmentLayout, out)
+		s.Assignments, closeW = w.Write, w.Close
+	}
+	rep, runErr := c.RunResource(ctx, r, s)
+	if err := closeW(); err != nil && runErr == nil {
+		return rep, err
+	}
+	printReport(e.stderr, rep)
+	if rep.Walked {
+		if err := out.commit(); err != nil {
+			return rep, err
+		}
+	} else if !out.streamed() {
+		fmt.Fprintf(e.stderr, "%s not written: the run did not walk the whole %s listing\n", escapeText(path), r)
+	}
+	return rep, nil
 }
 
 // runAndWrite runs c, writes its users with the writer to path (or stdout;
@@ -177,6 +344,11 @@ func progressPrinter(w io.Writer) func(connector.Progress) {
 			return
 		}
 		last, waits = now, p.RateLimitWaits
+		if p.Resource != "" && p.Resource != connector.ResourceUsers {
+			fmt.Fprintf(w, "%s %s: %d pages, %d records, %d requests, %d retries, %d rate-limit waits (%s)\n",
+				p.Connector, p.Resource, p.Pages, p.Records, p.Requests, p.Retries, p.RateLimitWaits, p.RateLimitWait.Round(time.Millisecond))
+			return
+		}
 		fmt.Fprintf(w, "%s: %d pages, %d users, %d requests, %d retries, %d rate-limit waits (%s)\n",
 			p.Connector, p.Pages, p.Users, p.Requests, p.Retries, p.RateLimitWaits, p.RateLimitWait.Round(time.Millisecond))
 	}
@@ -186,14 +358,20 @@ func progressPrinter(w io.Writer) func(connector.Progress) {
 // are escaped (escapeText): they may quote vendor data.
 func printReport(w io.Writer, r connector.Report) {
 	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
-	fmt.Fprintf(tw, "run\t%s: %s\n", escapeText(r.Connector), r.Status)
+	if r.Resource == "" || r.Resource == connector.ResourceUsers {
+		fmt.Fprintf(tw, "run\t%s: %s\n", escapeText(r.Connector), r.Status)
+	} else {
+		fmt.Fprintf(tw, "run\t%s %s: %s\n", escapeText(r.Connector), r.Resource, r.Status)
+	}
 	fmt.Fprintf(tw, "time\t%s (%s)\n", r.Started.Format(time.RFC3339), r.Finished.Sub(r.Started).Round(time.Millisecond))
 	fmt.Fprintf(tw, "requests\t%d (%d retries), %d pages\n", r.Requests, r.Retries, r.Pages)
 	fmt.Fprintf(tw, "records\t%d seen, %d kept, %d filtered, %d unmappable\n", r.Seen, r.Kept, r.Filtered, len(r.RecordErrors))
-	a := r.Activity
-	fmt.Fprintf(tw, "activity\t%d active, %d inactive, %d never, %d unknown\n", a.Active, a.Inactive, a.Never, a.Unknown)
-	if !a.Oldest.IsZero() {
-		fmt.Fprintf(tw, "last activity\t%s .. %s\n", a.Oldest.Format(time.RFC3339), a.Newest.Format(time.RFC3339))
+	if r.Resource == "" || r.Resource == connector.ResourceUsers {
+		a := r.Activity
+		fmt.Fprintf(tw, "activity\t%d active, %d inactive, %d never, %d unknown\n", a.Active, a.Inactive, a.Never, a.Unknown)
+		if !a.Oldest.IsZero() {
+			fmt.Fprintf(tw, "last activity\t%s .. %s\n", a.Oldest.Format(time.RFC3339), a.Newest.Format(time.RFC3339))
+		}
 	}
 	const maxShown = 10
 	for i, re := range r.RecordErrors {
