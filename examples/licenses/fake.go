@@ -82,12 +82,14 @@ var demoUserPages = [2]string{
 }
 
 // fakeTenant is the fake Microsoft cloud of one tenant, serving skus as
-// its subscribedSkus and demoUserPages as its users.
+// its subscribedSkus and userPages (demoUserPages unless changed) as its
+// users. Its fields must not change once it serves.
 type fakeTenant struct {
-	skus string
+	skus      string
+	userPages [2]string
 }
 
-func newFakeTenant(skus string) *fakeTenant { return &fakeTenant{skus: skus} }
+func newFakeTenant(skus string) *fakeTenant { return &fakeTenant{skus: skus, userPages: demoUserPages} }
 
 func (f *fakeTenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
@@ -110,9 +112,9 @@ func (f *fakeTenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && r.URL.Path == "/v1.0/subscribedSkus":
 		fmt.Fprint(w, f.skus)
 	case r.Method == http.MethodGet && r.URL.Path == "/v1.0/users":
-		page := demoUserPages[0]
+		page := f.userPages[0]
 		if r.URL.Query().Get("$skiptoken") != "" {
-			page = demoUserPages[1]
+			page = f.userPages[1]
 		}
 		fmt.Fprint(w, strings.ReplaceAll(page, "{base}", "http://"+r.Host))
 	default:
