@@ -109,26 +109,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("%s: %w", source, err)
 	}
 
-	// Secrets only from the environment, other settings from -setting
-	// first, then from the environment. Unknown names are left for
-	// connector.New to report.
-	for _, s := range tmpl.Settings() {
-		if _, given := settings[s.Name]; given && s.Secret {
-			return fmt.Errorf("-setting %s: secret settings come from the environment only (SAASCONNECT_%s)", s.Name, strings.ToUpper(s.Name))
-		}
-		if _, given := settings[s.Name]; !given {
-			if v := getenv("SAASCONNECT_" + strings.ToUpper(s.Name)); v != "" {
-				settings[s.Name] = v
-			}
-		}
-	}
-
 	if *templateFile == "" {
 		srv := httptest.NewServer(newFakeTenant(demoSKUs))
 		defer srv.Close()
 		settings = demoSettings(srv.URL)
 		// The fake's sign-ins are fixed dates: classify them on its day.
 		opts = append([]connector.Option{connector.WithClock(func() time.Time { return demoNow })}, opts...)
+	} else {
+		// Secrets only from the environment, other settings from -setting
+		// first, then from the environment. Unknown names are left for
+		// connector.New to report.
+		for _, s := range tmpl.Settings() {
+			_, given := settings[s.Name]
+			if given && s.Secret {
+				return fmt.Errorf("-setting %s: secret settings come from the environment only (SAASCONNECT_%s)", s.Name, strings.ToUpper(s.Name))
+			}
+			if v := getenv("SAASCONNECT_" + strings.ToUpper(s.Name)); v != "" && !given {
+				settings[s.Name] = v
+			}
+		}
 	}
 
 	c, err := connector.New(tmpl, tmpl.Slug, settings, opts...)
