@@ -130,8 +130,9 @@ func WithConnectorOptions(opts ...connector.Option) Option {
 }
 
 // Replay runs every *.txtar scenario in dir against a connector built from
-// the template and checks the requests it sends, the users it delivers and
-// how the run ends. The fixture format is in the package documentation.
+// the template and checks the requests it sends, the users it delivers, how
+// the run ends and, when the scenario has want.<resource>.json sections, the
+// licenses, applications or assignments it then lists. The fixture format is in the package documentation.
 //
 // With a *testing.T each scenario is a parallel subtest run in a
 // testing/synctest bubble, so time is simulated: a 20/minute rate limit or
