@@ -58,6 +58,13 @@
 //     never compared. Run the test with -update to rewrite this section
 //     from what the connector produced, then read the diff before
 //     committing it.
+//   - "want.licenses.json", "want.applications.json", "want.assignments.json"
+//     (optional): after the users run, the same connector lists each of
+//     these resources the scenario names, in this order (its requests follow
+//     the users listing's in the numbering), and the listing must end
+//     without error and yield exactly this JSON array of
+//     saasconnect.License, Application or Assignment values (their JSON
+//     form; [] for none). -update rewrites these sections too.
 //   - "want.status" (optional): the Report's Status, one of succeeded
 //     (default), partial, failed, cancelled.
 //   - "want.err" (optional): the error Run must return: a sentinel name

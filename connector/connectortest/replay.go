@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"mime"
 	"net/http"
@@ -129,8 +130,9 @@ func WithConnectorOptions(opts ...connector.Option) Option {
 }
 
 // Replay runs every *.txtar scenario in dir against a connector built from
-// the template and checks the requests it sends, the users it delivers and
-// how the run ends. The fixture format is in the package documentation.
+// the template and checks the requests it sends, the users it delivers, how
+// the run ends and, when the scenario has want.<resource>.json sections, the
+// licenses, applications or assignments it then lists. The fixture format is in the package documentation.
 //
 // With a *testing.T each scenario is a parallel subtest run in a
 // testing/synctest bubble, so time is simulated: a 20/minute rate limit or
@@ -232,6 +234,35 @@ type scenario struct {
 	wantErr    string
 	settings   connector.Settings
 	now        time.Time
+	// resources holds the want.<resource>.json sections, by resource.
+	resources map[string][]byte
+}
+
+// resourceSection is a resource listing a scenario may check.
+type resourceSection struct {
+	name string
+	list func(context.Context, *connector.Connector) ([]any, error)
+}
+
+// resourceSections are the resource listings a scenario may check after
+// the users run, in the order they run, with the Connector method that
+// lists each.
+var resourceSections = []resourceSection{
+	{"licenses", func(ctx context.Context, c *connector.Connector) ([]any, error) { return collect(c.Licenses(ctx)) }},
+	{"applications", func(ctx context.Context, c *connector.Connector) ([]any, error) { return collect(c.Applications(ctx)) }},
+	{"assignments", func(ctx context.Context, c *connector.Connector) ([]any, error) { return collect(c.Assignments(ctx)) }},
+}
+
+// collect drains a resource iterator into values and its error.
+func collect[T any](seq iter.Seq2[T, error]) ([]any, error) {
+	var out []any
+	for v, err := range seq {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 var exchangeName = regexp.MustCompile(`^([1-9][0-9]*)\.(request|response)$`)
@@ -260,6 +291,17 @@ func parseScenario(path string, data []byte) (*scenario, error) {
 			}
 			continue
 		}
+		if res, ok := strings.CutPrefix(f.Name, "want."); ok && strings.HasSuffix(res, ".json") && res != "json" {
+			res = strings.TrimSuffix(res, ".json")
+			if !slices.ContainsFunc(resourceSections, func(s resourceSection) bool { return s.name == res }) {
+				return nil, fmt.Errorf("unknown section %q (want.licenses.json, want.applications.json or want.assignments.json)", f.Name)
+			}
+			if sc.resources == nil {
+				sc.resources = map[string][]byte{}
+			}
+			sc.resources[res] = f.Data
+			continue
+		}
 		switch f.Name {
 		case "want.json":
 			sc.want = f.Data
@@ -284,7 +326,7 @@ func parseScenario(path string, data []byte) (*scenario, error) {
 			}
 			sc.now = t
 		default:
-			return nil, fmt.Errorf("unknown section %q (want N.request, N.response, want.json, want.status, want.err, settings.json or now)", f.Name)
+			return nil, fmt.Errorf("unknown section %q (want N.request, N.response, want.json, want.<resource>.json, want.status, want.err, settings.json or now)", f.Name)
 		}
 	}
 	for n := 1; n <= len(byN); n++ {
@@ -400,6 +442,20 @@ func (r *replayer) scenario(t testing.TB, path string, simulated bool) {
 		return nil
 	})
 	elapsed := time.Since(start)
+	// Then each resource the scenario checks, on the same server and
+	// connector, its requests following the users listing's.
+	type resourceRun struct {
+		name string
+		got  []any
+		err  error
+	}
+	var resRuns []resourceRun
+	for _, s := range resourceSections {
+		if _, ok := sc.resources[s.name]; ok {
+			got, err := s.list(testContext(t), c)
+			resRuns = append(resRuns, resourceRun{s.name, got, err})
+		}
+	}
 	srv.Close() // waits for the handlers: rs.failures is final
 	if r.cfg.observe != nil {
 		r.cfg.observe(sc, rep, last, elapsed)
@@ -427,6 +483,42 @@ func (r *replayer) scenario(t testing.TB, path string, simulated bool) {
 		t.Errorf("Run error = %v, want %s", runErr, sc.wantErr)
 	case sc.wantErr == "" && runErr != nil && sc.wantStatus == connector.Succeeded:
 		t.Errorf("Run error = %v, want none", runErr)
+	}
+
+	for _, rr := range resRuns {
+		if rr.err != nil {
+			t.Errorf("%s: listing error = %v, want none", rr.name, rr.err)
+		}
+		section := "want." + rr.name + ".json"
+		gotJSON, err := normaliseJSON(rr.got)
+		if err != nil {
+			t.Fatalf("connectortest: %v", err)
+		}
+		if r.update {
+			data := []byte("[]\n")
+			if len(rr.got) > 0 {
+				var buf bytes.Buffer
+				enc := json.NewEncoder(&buf)
+				enc.SetEscapeHTML(false)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(rr.got); err != nil {
+					t.Fatalf("connectortest: %v", err)
+				}
+				data = buf.Bytes()
+			}
+			sc.archive.Set(section, data)
+			continue
+		}
+		var want any
+		if err := json.Unmarshal(sc.resources[rr.name], &want); err != nil {
+			t.Fatalf("connectortest: %s: %s: %v", path, section, err)
+		}
+		if want == nil {
+			want = []any{}
+		}
+		if diff := gocmp.Diff(want, gotJSON); diff != "" {
+			t.Errorf("%s mismatch (-want +got):\n%s", rr.name, diff)
+		}
 	}
 
 	gotJSON, err := normaliseUsers(got)
@@ -528,6 +620,21 @@ func normaliseUsers(users []saasconnect.User) ([]any, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// normaliseJSON turns resource values into plain JSON values for
+// comparison (an empty list is [], never null).
+func normaliseJSON(vals []any) (any, error) {
+	if len(vals) == 0 {
+		return []any{}, nil
+	}
+	data, err := json.Marshal(vals)
+	if err != nil {
+		return nil, err
+	}
+	var v any
+	err = json.Unmarshal(data, &v)
+	return v, err
 }
 
 // writeWant rewrites the scenario file with got as its want.json.

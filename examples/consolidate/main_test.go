@@ -27,8 +27,8 @@ import (
 // addresses, and Fabrikam's own Nestor, whose sign-in is blocked.
 var tenantPages = map[string][]string{
 	"contoso.onmicrosoft.com": {
-		`{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,userType,department,jobTitle,signInActivity)",
-		  "@odata.nextLink": "{base}/v1.0/users?$select=id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,userType,department,jobTitle,signInActivity&$top=120&$skiptoken=RFNwdAIAAQAAAA",
+		`{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,userType,department,jobTitle,assignedLicenses,signInActivity)",
+		  "@odata.nextLink": "{base}/v1.0/users?$select=id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,userType,department,jobTitle,assignedLicenses,signInActivity&$top=120&$skiptoken=RFNwdAIAAQAAAA",
 		  "value": [
 		    {"id": "1aecaf40-dc3a-461f-88a8-d06994e12898", "displayName": "Adele Vance", "givenName": "Adele", "surname": "Vance",
 		     "mail": "AdeleV@contoso.com", "userPrincipalName": "AdeleV@contoso.com", "accountEnabled": true, "userType": "Member",
@@ -44,7 +44,7 @@ var tenantPages = map[string][]string{
 		     "mail": null, "userPrincipalName": "Adams@contoso.com", "accountEnabled": true, "userType": "Member",
 		     "department": null, "jobTitle": null, "signInActivity": null}
 		  ]}`,
-		`{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,userType,department,jobTitle,signInActivity)",
+		`{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,userType,department,jobTitle,assignedLicenses,signInActivity)",
 		  "value": [
 		    {"id": "48d31887-5fad-4d73-a9f5-3c356e68a038", "displayName": "Megan Bowen", "givenName": "Megan", "surname": "Bowen",
 		     "mail": "MeganB@contoso.com", "userPrincipalName": "MeganB@contoso.com", "accountEnabled": true, "userType": "Member",
@@ -53,7 +53,7 @@ var tenantPages = map[string][]string{
 		  ]}`,
 	},
 	"fabrikam.onmicrosoft.com": {
-		`{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,userType,department,jobTitle,signInActivity)",
+		`{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,userType,department,jobTitle,assignedLicenses,signInActivity)",
 		  "value": [
 		    {"id": "0b3bd5d3-f3f4-4b2c-8a35-7e9e3f2d6a11", "displayName": "Adele Vance (Contoso)", "givenName": null, "surname": null,
 		     "mail": "adelev@contoso.com", "userPrincipalName": "adelev_contoso.com#EXT#@fabrikam.onmicrosoft.com", "accountEnabled": true, "userType": "Guest",
@@ -74,7 +74,7 @@ var tenantPages = map[string][]string{
 const (
 	clientID     = "5f2b7c1e-0000-4000-8000-00000000c1d0"
 	clientSecret = "test-client-secret"
-	selectQuery  = "id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,userType,department,jobTitle,signInActivity"
+	selectQuery  = "id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,userType,department,jobTitle,assignedLicenses,signInActivity"
 )
 
 // fakeCloud plays both the Microsoft identity platform (the token endpoint

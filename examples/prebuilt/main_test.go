@@ -43,6 +43,12 @@ const (
                "title": "Staff Engineer", "department": "Engineering",
                "login": "priya.natarajan@example.com", "email": "priya.natarajan@example.com"}}
 ]`
+	// oktaApps is one page of GET /api/v1/apps (the spec's
+	// GetApplicationsByNameResponseEx, shortened).
+	oktaApps = `[
+  {"id": "0oa7vicdkRNrz59R80w6", "name": "workday", "label": "hrportal2", "status": "ACTIVE",
+   "lastUpdated": "2021-05-17T23:10:50.000Z", "created": "2021-05-17T23:10:49.000Z", "signOnMode": "SAML_2_0"}
+]`
 	oktaPage2 = `[
   {"id": "00u269cmneNMFHCH51d7", "status": "PROVISIONED", "created": "2021-12-17T15:16:55.000Z",
    "activated": null, "statusChanged": null, "lastLogin": null,
@@ -70,7 +76,7 @@ const (
 	token = "00aTestToken-not-real"
 )
 
-// fakeOkta serves GET /api/v1/users the way an Okta org does: a top-level
+// fakeOkta serves GET /api/v1/users (and one page of GET /api/v1/apps) the way an Okta org does: a top-level
 // array, 200 users a page at most, the next page as a Link rel="next" URL
 // with an opaque after cursor. With throttleFirst the first request gets
 // Okta's 429.
@@ -82,7 +88,7 @@ type fakeOkta struct {
 func (f *fakeOkta) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n := f.requests.Add(1)
 	w.Header().Set("Content-Type", "application/json")
-	if r.Method != http.MethodGet || r.URL.Path != "/api/v1/users" {
+	if r.Method != http.MethodGet || (r.URL.Path != "/api/v1/users" && r.URL.Path != "/api/v1/apps") {
 		w.WriteHeader(http.StatusNotFound)
 		fmt.Fprint(w, `{"errorCode": "E0000022", "errorSummary": "The endpoint does not support the provided HTTP method"}`)
 		return
@@ -108,6 +114,10 @@ func (f *fakeOkta) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	self := "http://" + r.Host + r.URL.RequestURI()
 	w.Header().Add("Link", "<"+self+`>; rel="self"`)
+	if r.URL.Path == "/api/v1/apps" { // the template's applications listing, one page
+		fmt.Fprint(w, oktaApps)
+		return
+	}
 	switch q.Get("after") {
 	case "":
 		w.Header().Add("Link", "<http://"+r.Host+`/api/v1/users?after=00u4f7wq2hTnKxYz81d7&limit=200>; rel="next"`)
@@ -167,7 +177,7 @@ func TestRun(t *testing.T) {
 			args:         []string{"-okta_domain", "acme.okta.com", "-check"},
 			env:          map[string]string{"SAASCONNECT_API_KEY": token},
 			wantOut:      "okta: settings and credentials work\n",
-			wantRequests: 1,
+			wantRequests: 2, // users, then the applications listing
 		},
 		{
 			name:         "revoked token",
@@ -182,7 +192,7 @@ func TestRun(t *testing.T) {
 			env:          map[string]string{"SAASCONNECT_API_KEY": "00aRevoked"},
 			wantErr:      connector.ErrUnauthorized,
 			wantErrText:  "credentials",
-			wantRequests: 1,
+			wantRequests: 2, // users, then the applications listing
 		},
 		{
 			name:        "no token",
