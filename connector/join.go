@@ -236,20 +236,29 @@ func (c *Connector) loadJoins(ctx context.Context, joins []*joinListing, st *wal
 		tab := &joinTable{j: j, rows: make(map[string][]joinAcc)}
 		for resp, err := range j.walker.Walk(ctx, j.first) {
 			if err != nil {
-				return nil, fmt.Errorf("join %q: %w", j.name, err)
+				return nil, &joinError{j.name, err}
 			}
 			st.joinPages++
 			for _, row := range resp.Records {
 				tab.add(row)
 			}
 			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("join %q: %w", j.name, err)
+				return nil, &joinError{j.name, err}
 			}
 		}
 		out = append(out, tab)
 	}
 	return out, nil
 }
+
+// joinError is a join listing's walk error, named by the join.
+type joinError struct {
+	name string
+	err  error
+}
+
+func (e *joinError) Error() string { return fmt.Sprintf("join %q: %v", e.name, e.err) }
+func (e *joinError) Unwrap() error { return e.err }
 
 // add reduces one join row into the table.
 func (t *joinTable) add(row any) {

@@ -345,6 +345,9 @@ func (c *Connector) wrap(err error) error {
 	} else if pe != nil {
 		msg = strings.TrimPrefix(msg, "paginate: ")
 	}
+	if je := (*joinError)(nil); pe != nil && errors.As(err, &je) {
+		msg = fmt.Sprintf("join %q: %s", je.name, msg) // join.go
+	}
 	return &runError{
 		msg:          c.redact.String(fmt.Sprintf("connector %q: %s", c.name, msg)),
 		err:          redactChain(c.redact, err),
