@@ -3,6 +3,7 @@ package connector
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -445,8 +446,11 @@ func (v *validator) joins(at string, specs []JoinSpec) {
 			v.add(where+".response.error_message_path", "needs response.success_path (the message is read only from a page that says it failed)")
 		}
 		if s.Response.TimeFormat != "" {
-			if _, err := mapping.Compile(mapping.Spec{Fields: map[string]string{"last_activity": "t"}, TimeFormat: s.Response.TimeFormat}); err != nil {
-				v.add(where+".response.time_format", "%q is not a time format", s.Response.TimeFormat)
+			_, err := mapping.Compile(mapping.Spec{Fields: map[string]string{"last_activity": "t"}, TimeFormat: s.Response.TimeFormat})
+			for _, e := range unjoin(err) {
+				if fe := (*mapping.FieldError)(nil); errors.As(e, &fe) && fe.Field == "time_format" {
+					v.addErr(where+".response.time_format", fe.Err)
+				}
 			}
 		}
 		for _, p := range []struct{ key, expr string }{{"key", s.Key}, {"on", s.On}} {

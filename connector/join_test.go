@@ -382,6 +382,9 @@ func TestJoinValidate(t *testing.T) {
 		{"duplicate names and bad paths", `[{"name": "a", "request": {"url": "{base_url}/log"}, "key": "k[", "on": "id", "fields": {"n": {"reduce": "count"}}},
 			{"name": "a", "request": {"url": "{base_url}/log", "method": "FETCH"}, "key": "k", "on": "id", "fields": {"n": {"reduce": "count"}}}]`,
 			[]string{"join[0].key", "join[1].name", "join[1].request.method"}},
+		{"bad response paths and time format", `[{"name": "a", "request": {"url": "{base_url}/log"}, "response": {"records_path": "rows[", "error_message_path": "m", "time_format": "yesterday"},
+			"key": "k", "on": "id", "fields": {"n": {"reduce": "count"}}}]`,
+			[]string{"join[0].response.error_message_path", "join[0].response.records_path", "join[0].response.time_format"}},
 		{"a name that is no identifier", `[{"name": "a.b", "request": {"url": "{base_url}/log"}, "key": "k", "on": "id", "fields": {"n": {"reduce": "count"}}}]`,
 			[]string{"join[0].name"}},
 	}
