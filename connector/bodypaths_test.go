@@ -74,6 +74,7 @@ var pagePaths = map[string]struct {
 	"response.fields":              {set: func(t *Template, p string) { t.Response.Fields["sentinel"] = p }, rec: true},
 	"activity.last_activity_field": {set: func(t *Template, p string) { t.Activity.LastActivityField = p }, rec: true},
 	"filters[].field":              {set: func(t *Template, p string) { t.Filters = append(t.Filters, filterOn(p)) }, rec: true},
+	"join[].on":                    {set: func(t *Template, p string) { t.Join = append(t.Join, JoinSpec{Name: "j", On: p}) }, rec: true},
 	"response.fallback_fields": {set: func(t *Template, p string) {
 		t.Response.Fields["sentinel"] = "x"
 		t.Response.FallbackFields = map[string][]string{"sentinel": {p}}
@@ -104,6 +105,17 @@ var notPagePaths = map[string]string{
 	"auth.key_format": "", "auth.login_auth": "",
 	"auth.token_response_settings": "read in the token response, not in pages",
 	"pagination.next_request_url":  "", "response.records_as": "a name (records_as values decodes pages fully)",
+}
+
+func init() {
+	// A join's other keys are read in the join listing's own pages, which
+	// its own decoder keeps (JoinSpec.rowPaths and docPaths,
+	// TestJoinBodyPaths), never in the main listing's.
+	for _, key := range stringLeaves(reflect.TypeFor[JoinSpec](), "join[]") {
+		if _, ok := pagePaths[key]; !ok {
+			notPagePaths[key] = "read in the join listing's pages (TestJoinBodyPaths)"
+		}
+	}
 }
 
 // TestBodyPathsCoverTemplate fails when a template key that may hold a path
@@ -174,9 +186,9 @@ func TestBodyPathsCoverListings(t *testing.T) {
 				tmpl := MustParseTemplate([]byte(resourcesJSON))
 				const sentinel = "sentinel.path"
 				spec := *row.block(&tmpl)
-				sub := Template{Request: spec.Request, Pagination: spec.Pagination, Response: spec.Response, Filters: spec.Filters}.Clone()
+				sub := Template{Request: spec.Request, Pagination: spec.Pagination, Response: spec.Response, Filters: spec.Filters, Join: spec.Join}.Clone()
 				pp.set(&sub, sentinel)
-				spec.Request, spec.Pagination, spec.Response, spec.Filters = sub.Request, sub.Pagination, sub.Response, sub.Filters
+				spec.Request, spec.Pagination, spec.Response, spec.Filters, spec.Join = sub.Request, sub.Pagination, sub.Response, sub.Filters, sub.Join
 				for _, d := range tmpl.declared() {
 					rec, doc := bodyPaths(d.listing())
 					where, other := doc, rec

@@ -59,6 +59,7 @@ type Connector struct {
 	// resources are the declared resource listings, in Resources order
 	// (resources.go).
 	resources []*resourceListing
+	joins     []*joinListing    // the users listing's (join.go)
 	bind      [sha256.Size]byte // the checkpoint fingerprint (checkpoint.go)
 }
 
@@ -126,6 +127,9 @@ func (c *Connector) compile(r resolved) error {
 	if err := c.compileHTTP(r.values); err != nil {
 		return err
 	}
+	if c.joins, err = c.compileJoins("", t.Join, r.values); err != nil {
+		return err
+	}
 	// Validate compiled the rest already: these cannot fail.
 	if c.mapper, err = mapping.Compile(l.mapping); err != nil {
 		return err
@@ -150,11 +154,12 @@ type listing struct {
 	response   ResponseSpec
 	filters    []filter.Condition
 	mapping    mapping.Spec
+	joins      []JoinSpec
 }
 
 // users returns t's users listing.
 func (t Template) users() listing {
-	return listing{request: t.Request, pagination: t.Pagination, response: t.Response, filters: t.Filters, mapping: mappingSpec(t)}
+	return listing{request: t.Request, pagination: t.Pagination, response: t.Response, filters: t.Filters, mapping: mappingSpec(t), joins: t.Join}
 }
 
 // compileRequest builds a listing's first request from its request block,

@@ -62,6 +62,9 @@ type ListingSpec struct {
 	// or "application", for a vendor whose rows do not say (then
 	// response.fields need no kind). Assignments only.
 	Kind string `json:"kind,omitempty"`
+	// Join lists second listings merged into this listing's records by
+	// key, as the users listing's join (see JoinSpec).
+	Join []JoinSpec `json:"join,omitempty"`
 }
 
 // resourceRow is one row of the resource table: a resource other than
@@ -118,7 +121,7 @@ type declaredResource struct {
 // listing returns the declared resource's listing.
 func (d declaredResource) listing() listing {
 	s := d.spec
-	return listing{request: s.Request, pagination: s.Pagination, response: s.Response, filters: s.Filters, mapping: mapping.Spec{
+	return listing{request: s.Request, pagination: s.Pagination, response: s.Response, filters: s.Filters, joins: s.Join, mapping: mapping.Spec{
 		Fields:       s.Response.Fields,
 		Fallbacks:    s.Response.FallbackFields,
 		StatusValues: s.Response.StatusValues,
@@ -141,6 +144,7 @@ type resourceListing struct {
 	full   *pageDecoder // no projection: Test shows the keys of a record that does not map
 	mapper *mapping.TableMapper
 	pred   filter.Predicate
+	joins  []*joinListing // join.go
 }
 
 // compileResources compiles every declared resource listing onto the
@@ -163,6 +167,9 @@ func (c *Connector) compileResources(vals map[string]string) error {
 			return fmt.Errorf("%s.request.url: on %s, not on the users listing's origin %s (credentials are sent to one origin only)", name, c.redact.String(o), c.redact.String(origin))
 		}
 		rl.walker = &paginate.Walker{Config: rl.cfg, Fetch: rl.fetch(c), Prefetch: c.opts.prefetch}
+		if rl.joins, err = c.compileJoins(string(name)+".", d.spec.Join, vals); err != nil {
+			return err
+		}
 		if rl.mapper, err = mapping.CompileTable(l.mapping, d.row.table); err != nil {
 			return at(fmt.Errorf("response: %w", err))
 		}
@@ -317,6 +324,10 @@ func (c *Connector) walkResource(ctx context.Context, rl *resourceListing, st *w
 	if err != nil {
 		return c.wrapIn(rl.name, err)
 	}
+	tables, err := c.loadJoins(ctx, rl.joins, st)
+	if err != nil {
+		return c.wrapIn(rl.name, err)
+	}
 	for resp, err := range rl.walker.Walk(ctx, first) {
 		if err != nil {
 			return c.wrapIn(rl.name, err)
@@ -327,6 +338,7 @@ func (c *Connector) walkResource(ctx context.Context, rl *resourceListing, st *w
 				return c.wrapIn(rl.name, fmt.Errorf("page %d: %w", st.pages, err))
 			}
 			st.seen++
+			mergeJoins(raw, tables)
 			if rl.pred != nil && !rl.pred.Match(raw) {
 				st.filtered++
 				continue
@@ -572,6 +584,7 @@ func (v *validator) resources() {
 			v.add(name+".request.users_url", "users_url is the users listing's key: name this listing's URL with url")
 		}
 		v.resourceResponse(d)
+		v.joins(name+".", s.Join)
 		switch {
 		case s.Kind == "":
 			if _, ok := s.Response.Fields["kind"]; d.row.name == ResourceAssignments && !ok {
@@ -633,6 +646,7 @@ func (l *ListingSpec) clone() *ListingSpec {
 	c := *l
 	sub := Template{Request: l.Request, Pagination: l.Pagination, Response: l.Response, Filters: l.Filters}.Clone()
 	c.Request, c.Pagination, c.Response, c.Filters = sub.Request, sub.Pagination, sub.Response, sub.Filters
+	c.Join = cloneJoins(l.Join)
 	return &c
 }
 

@@ -36,7 +36,8 @@ type walkState struct {
 	recordErrs []error
 	dropped    int // record errors beyond maxRecordErrors
 	summary    activity.Summary
-	walkResume // checkpoints (checkpoint.go)
+	joinPages  int // pages of the join listings (join.go), in Report.Pages
+	walkResume     // checkpoints (checkpoint.go)
 }
 
 func (s *walkState) recordError(r *transport.Redactor, page, rec int, err error) {
@@ -149,7 +150,7 @@ func (c *Connector) finish(ctx context.Context, rep *Report, st *walkState, err 
 	rep.Walked = err == nil
 	snap := st.stats.Snapshot()
 	rep.Finished = c.opts.now()
-	rep.Requests, rep.Retries, rep.Pages = snap.Requests, snap.Retries, st.pages
+	rep.Requests, rep.Retries, rep.Pages = snap.Requests, snap.Retries, st.pages+st.joinPages
 	rep.Seen, rep.Kept, rep.Filtered = st.seen, st.kept, st.filtered
 	rep.RecordErrors = st.allRecordErrors()
 	rep.Activity = st.summary
@@ -181,6 +182,10 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 	if err := c.beginResume(st); err != nil {
 		return err
 	}
+	tables, err := c.loadJoins(ctx, c.joins, st)
+	if err != nil {
+		return c.wrap(err)
+	}
 	for resp, err := range c.pagesFrom(ctx, st) {
 		if err != nil {
 			return c.wrap(err)
@@ -192,6 +197,7 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 				return c.wrap(fmt.Errorf("page %d: %w", st.from.pages+st.pages, err))
 			}
 			st.seen++
+			mergeJoins(rec, tables)
 			if c.pred != nil && !c.pred.Match(rec) {
 				st.filtered++
 				continue
@@ -338,6 +344,9 @@ func (c *Connector) wrap(err error) error {
 		msg = fmt.Sprintf("page %d: %s", pe.Page, he.Error())
 	} else if pe != nil {
 		msg = strings.TrimPrefix(msg, "paginate: ")
+	}
+	if je := (*joinError)(nil); pe != nil && errors.As(err, &je) {
+		msg = fmt.Sprintf("join %q: %s", je.name, msg) // join.go
 	}
 	return &runError{
 		msg:          c.redact.String(fmt.Sprintf("connector %q: %s", c.name, msg)),

@@ -79,6 +79,11 @@ type Template struct {
 	Licenses     *ListingSpec `json:"licenses,omitempty"`
 	Applications *ListingSpec `json:"applications,omitempty"`
 	Assignments  *ListingSpec `json:"assignments,omitempty"`
+
+	// Join lists second listings merged into the users by key (see
+	// JoinSpec): each walked once per run, its values under
+	// "_join.<name>" in every user record.
+	Join []JoinSpec `json:"join,omitempty"`
 }
 
 // AuthMethod names how requests get credentials (auth.method).

@@ -55,7 +55,8 @@ func (t Template) Validate() error {
 	v.filters()
 	v.activity()
 	v.limits()
-	v.resources() // the licenses, applications and assignments blocks (resources.go)
+	v.joins("", v.t.Join) // join.go
+	v.resources()         // the licenses, applications and assignments blocks (resources.go)
 	return errors.Join(v.errs...)
 }
 
