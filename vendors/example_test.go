@@ -58,6 +58,7 @@ func ExampleList() {
 	// cyberark-identity  partial  CyberArk Identity
 	// datadog            full     Datadog
 	// domo               full     Domo
+	// dropbox            full     Dropbox Business
 	// figma              full     Figma
 	// freshdesk          full     Freshdesk
 	// github             full     GitHub

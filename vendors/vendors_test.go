@@ -30,6 +30,7 @@ var designSlugs = []string{
 	"cyberark-identity",
 	"datadog",
 	"domo",
+	"dropbox",
 	"figma",
 	"freshdesk",
 	"github",
