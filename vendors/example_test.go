@@ -47,6 +47,7 @@ func ExampleList() {
 	// Output:
 	// 1password-scim     partial  1Password (SCIM bridge)
 	// active-directory   full     Active Directory
+	// adobe-umapi        full     Adobe User Management API
 	// adobe-workfront    full     Adobe Workfront
 	// apptio             partial  Apptio
 	// asana              full     Asana
