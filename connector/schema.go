@@ -227,18 +227,36 @@ func paginationSchema(s map[string]any) map[string]any {
 				then[name] = zeroSchema(fields[name])
 			}
 		}
+		required := slices.Clone(ti.Required)
+		if ti.Name == paginate.PageNumber {
+			// With "in": "path" the page number replaces {page} in the
+			// URL path: page_field is then not used, else required.
+			delete(then, "page_field")
+			required = slices.DeleteFunc(required, func(k string) bool { return k == "page_field" })
+			inPath := ifValue("in", paginate.InPath, false)
+			thenRule := map[string]any{"properties": then, "allOf": []any{map[string]any{
+				"if":   inPath,
+				"then": map[string]any{"properties": map[string]any{"page_field": zeroSchema(fields["page_field"])}},
+				"else": map[string]any{"properties": map[string]any{"page_field": givenSchema(fields["page_field"])}, "required": []any{"page_field"}},
+			}}}
+			if len(required) > 0 {
+				thenRule["required"] = required
+			}
+			rules = append(rules, map[string]any{"if": ifValue("type", string(ti.Name), false), "then": thenRule})
+			continue
+		}
 		rule := map[string]any{
 			"if":   ifValue("type", string(ti.Name), ti.Name == paginate.None),
 			"then": map[string]any{"properties": then},
 		}
-		if len(ti.Required) > 0 {
-			rule["then"].(map[string]any)["required"] = slices.Clone(ti.Required)
+		if len(required) > 0 {
+			rule["then"].(map[string]any)["required"] = required
 		}
 		rules = append(rules, rule)
 	}
 	props["type"] = map[string]any{"enum": types, "description": "the pagination scheme (default none)"}
 	if _, ok := props["in"]; ok {
-		props["in"] = map[string]any{"enum": []any{"", nil, paginate.InQuery, paginate.InBody}, "description": "where the paging parameters go (default query)"}
+		props["in"] = map[string]any{"enum": []any{"", nil, paginate.InQuery, paginate.InBody, paginate.InPath}, "description": "where the paging parameters go (default query; path: page_number's page number in users_url's path)"}
 	}
 	s["allOf"] = rules
 	return s

@@ -47,6 +47,7 @@ func ExampleList() {
 	// Output:
 	// 1password-scim     partial  1Password (SCIM bridge)
 	// active-directory   full     Active Directory
+	// adobe-umapi        full     Adobe User Management API
 	// adobe-workfront    full     Adobe Workfront
 	// apptio             partial  Apptio
 	// asana              full     Asana
@@ -58,6 +59,7 @@ func ExampleList() {
 	// cyberark-identity  partial  CyberArk Identity
 	// datadog            full     Datadog
 	// domo               full     Domo
+	// dropbox            full     Dropbox Business
 	// figma              full     Figma
 	// freshdesk          full     Freshdesk
 	// github             full     GitHub

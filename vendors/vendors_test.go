@@ -19,6 +19,7 @@ import (
 var designSlugs = []string{
 	"1password-scim",   // SCIM at the customer's own bridge
 	"active-directory", // a directory (LDAP) source
+	"adobe-umapi",
 	"adobe-workfront",
 	"apptio",
 	"asana",
@@ -30,6 +31,7 @@ var designSlugs = []string{
 	"cyberark-identity",
 	"datadog",
 	"domo",
+	"dropbox",
 	"figma",
 	"freshdesk",
 	"github",
