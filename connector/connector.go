@@ -59,6 +59,7 @@ type Connector struct {
 	// resources are the declared resource listings, in Resources order
 	// (resources.go).
 	resources []*resourceListing
+	enrich    []*enricher       // the users listing's enrich entries (enrich.go)
 	bind      [sha256.Size]byte // the checkpoint fingerprint (checkpoint.go)
 }
 
@@ -137,6 +138,9 @@ func (c *Connector) compile(r resolved) error {
 		return err
 	}
 	c.compileActivity()
+	if c.enrich, err = compileEnrich("", l.enrich, r.values, transport.Origin(c.first.URL), c.redact); err != nil {
+		return err
+	}
 	return c.compileResources(r.values)
 }
 
@@ -149,12 +153,13 @@ type listing struct {
 	pagination paginate.Config
 	response   ResponseSpec
 	filters    []filter.Condition
+	enrich     []EnrichSpec
 	mapping    mapping.Spec
 }
 
 // users returns t's users listing.
 func (t Template) users() listing {
-	return listing{request: t.Request, pagination: t.Pagination, response: t.Response, filters: t.Filters, mapping: mappingSpec(t)}
+	return listing{request: t.Request, pagination: t.Pagination, response: t.Response, filters: t.Filters, enrich: t.Enrich, mapping: mappingSpec(t)}
 }
 
 // compileRequest builds a listing's first request from its request block,

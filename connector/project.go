@@ -213,6 +213,7 @@ func readCapped(r io.Reader, buf []byte, max int64) ([]byte, error) {
 func bodyPaths(l listing) (rec, doc []string) {
 	rec = append(rec, l.mapping.RecordPaths()...)
 	rec = append(rec, filter.RecordPaths(l.filters...)...)
+	rec = append(rec, enrichPaths(l.enrich)...)
 	pdoc, prec := l.pagination.BodyPaths()
 	rec = append(rec, prec...)
 	doc = append(doc, pdoc...)

@@ -53,6 +53,7 @@ func (t Template) Validate() error {
 	}
 	v.response()
 	v.filters()
+	v.enrich("", t.Enrich, t.Request.UsersURL) // enrich.go
 	v.activity()
 	v.limits()
 	v.resources() // the licenses, applications and assignments blocks (resources.go)
