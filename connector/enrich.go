@@ -356,6 +356,9 @@ func (c *Connector) enrichPage(ctx context.Context, encs []*enricher, pred filte
 			})
 		}
 		wg.Wait()
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("page %d: %w", page, err)
+		}
 		var failed error
 		for i, r := range results {
 			if r == nil {
@@ -366,7 +369,10 @@ func (c *Connector) enrichPage(ctx context.Context, encs []*enricher, pred filte
 			}
 			if r.err != nil {
 				err := r.err
-				if urls[i] != nil {
+				var he *HTTPError
+				if errors.As(err, &he) { // it names the method and the URL
+					err = fmt.Errorf("enrich %q: %w", e.name, err)
+				} else if urls[i] != nil {
 					err = fmt.Errorf("enrich %q: GET %s: %w", e.name, c.redact.URL(urls[i]), r.err)
 				}
 				if e.skip {
@@ -387,9 +393,6 @@ func (c *Connector) enrichPage(ctx context.Context, encs []*enricher, pred filte
 		}
 		if failed != nil {
 			return failed
-		}
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("page %d: %w", page, err)
 		}
 	}
 	for _, ok := range enriched {
