@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -195,6 +196,9 @@ func TestEnrichGitHubMembers(t *testing.T) {
 		if n := g.requests["/users/"+login]; n != 1 {
 			t.Errorf("%s: %d profile requests, want 1", login, n)
 		}
+	}
+	if n := g.profileRequests(); n != 5 {
+		t.Errorf("%d profile requests, want 5 (one per member without an e-mail)", n)
 	}
 	for _, login := range []string{"bob", "erin"} {
 		if n := g.requests["/users/"+login]; n != 0 {
@@ -400,5 +404,30 @@ func TestEnrichOriginWithSettings(t *testing.T) {
 	tmpl.Enrich[0].URL = "{profiles_url}/users/{record.login}"
 	if err := tmpl.Validate(); err == nil || !slices.Contains(errorPaths(err), "enrich[0].url") {
 		t.Errorf("Validate: %v, want an error at enrich[0].url", err)
+	}
+}
+
+// A run cancelled while a page is being enriched is Cancelled, with no
+// record errors for the requests it cut short.
+func TestEnrichCancelled(t *testing.T) {
+	g := &githubOrg{perPage: 10, profiles: map[string]map[string]any{}}
+	for i := range 6 {
+		login := fmt.Sprintf("user%d", i)
+		g.members = append(g.members, member(i+1, login, ""))
+		g.profiles[login] = map[string]any{"email": login + "@profile.test"}
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	g.gate = func(_, started int) bool {
+		if started == 2 {
+			cancel()
+		}
+		return true
+	}
+	c := newGitHub(t, g, func(tm *Template) { tm.Enrich[0].OnError = "skip"; tm.Enrich[0].Concurrency = 1 })
+	n := 0
+	rep, err := c.Run(ctx, func(saasconnect.User) error { n++; return nil })
+	if !errors.Is(err, context.Canceled) || rep.Status != Cancelled || len(rep.RecordErrors) != 0 || n != 0 {
+		t.Errorf("err %v, status %s, record errors %v, %d users: want context.Canceled, cancelled, none, 0", err, rep.Status, rep.RecordErrors, n)
 	}
 }
