@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -51,6 +53,8 @@ type githubOrg struct {
 
 	mu       sync.Mutex
 	requests map[string]int
+	arrivals []time.Time    // when each request arrived
+	throttle map[string]int // path -> Retry-After seconds of a 429 answered once
 	inFlight int
 	maxIn    int
 	// gate, when set, holds each profile request until gate(inFlight,
@@ -61,16 +65,30 @@ type githubOrg struct {
 }
 
 func (g *githubOrg) server(t *testing.T) *httptest.Server {
+	srv := httptest.NewServer(g.handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func (g *githubOrg) handler() http.Handler {
 	g.requests = map[string]int{}
 	g.cond = sync.NewCond(&g.mu)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer ghp-secret" {
 			http.Error(w, "no token", http.StatusUnauthorized)
 			return
 		}
 		g.mu.Lock()
 		g.requests[r.URL.Path]++
+		g.arrivals = append(g.arrivals, time.Now())
+		throttle := g.throttle[r.URL.Path]
+		g.throttle[r.URL.Path] = 0
 		g.mu.Unlock()
+		if throttle > 0 {
+			w.Header().Set("Retry-After", fmt.Sprint(throttle))
+			http.Error(w, `{"message":"slow down"}`, http.StatusTooManyRequests)
+			return
+		}
 		switch {
 		case r.URL.Path == "/orgs/acme/members":
 			page := 1
@@ -106,9 +124,7 @@ func (g *githubOrg) server(t *testing.T) *httptest.Server {
 		default:
 			http.NotFound(w, r)
 		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv
+	})
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
@@ -160,7 +176,7 @@ func runUsers(t *testing.T, c *Connector) ([]saasconnect.User, Report, error) {
 // Members without an e-mail get exactly one profile request each; the
 // others none. Records keep their order and the requests are counted.
 func TestEnrichGitHubMembers(t *testing.T) {
-	g := &githubOrg{perPage: 3, members: []map[string]any{
+	g := &githubOrg{throttle: map[string]int{}, perPage: 3, members: []map[string]any{
 		member(1, "alice", ""), member(2, "bob", "bob@listed.test"), member(3, "carol", ""),
 		member(4, "dave", ""), member(5, "erin", "erin@listed.test"), member(6, "frank", ""),
 		member(7, "grace", ""),
@@ -221,7 +237,7 @@ func TestEnrichConcurrencyBound(t *testing.T) {
 	for _, bound := range []int{1, 3, 16} {
 		t.Run(fmt.Sprint(bound), func(t *testing.T) {
 			const n = 40
-			g := &githubOrg{perPage: 20, profiles: map[string]map[string]any{}}
+			g := &githubOrg{throttle: map[string]int{}, perPage: 20, profiles: map[string]map[string]any{}}
 			for i := range n {
 				login := fmt.Sprintf("user%02d", i)
 				g.members = append(g.members, member(i+1, login, ""))
@@ -248,7 +264,7 @@ func TestEnrichConcurrencyBound(t *testing.T) {
 // Records that build the same URL share one request, on one page and
 // across pages.
 func TestEnrichDeduplicates(t *testing.T) {
-	g := &githubOrg{perPage: 2, members: []map[string]any{
+	g := &githubOrg{throttle: map[string]int{}, perPage: 2, members: []map[string]any{
 		member(1, "alice", ""), member(2, "alice", ""), member(3, "bob", ""), member(4, "alice", ""),
 	}, profiles: map[string]map[string]any{
 		"alice": {"email": "alice@profile.test"}, "bob": {"email": "bob@profile.test"},
@@ -293,7 +309,7 @@ func TestEnrichOnError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("policy="+tt.policy, func(t *testing.T) {
-			g := &githubOrg{perPage: 10, members: members, profiles: profiles, fail: map[string]int{"bob": 500}}
+			g := &githubOrg{throttle: map[string]int{}, perPage: 10, members: members, profiles: profiles, fail: map[string]int{"bob": 500}}
 			c := newGitHub(t, g, func(tm *Template) { tm.Enrich[0].OnError = tt.policy })
 			users, rep, err := runUsers(t, c)
 			var emails []string
@@ -325,7 +341,7 @@ func TestEnrichOnError(t *testing.T) {
 
 // A resource listing enriches its records too, on its own origin.
 func TestEnrichResourceListing(t *testing.T) {
-	g := &githubOrg{perPage: 10, members: []map[string]any{member(1, "alice", "")},
+	g := &githubOrg{throttle: map[string]int{}, perPage: 10, members: []map[string]any{member(1, "alice", "")},
 		profiles: map[string]map[string]any{"alice": {"email": "alice@profile.test", "plan": map[string]any{"name": "pro"}}}}
 	c := newGitHub(t, g, func(tm *Template) {
 		tm.Licenses = &ListingSpec{
@@ -410,7 +426,7 @@ func TestEnrichOriginWithSettings(t *testing.T) {
 // A run cancelled while a page is being enriched is Cancelled, with no
 // record errors for the requests it cut short.
 func TestEnrichCancelled(t *testing.T) {
-	g := &githubOrg{perPage: 10, profiles: map[string]map[string]any{}}
+	g := &githubOrg{throttle: map[string]int{}, perPage: 10, profiles: map[string]map[string]any{}}
 	for i := range 6 {
 		login := fmt.Sprintf("user%d", i)
 		g.members = append(g.members, member(i+1, login, ""))
@@ -430,4 +446,46 @@ func TestEnrichCancelled(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || rep.Status != Cancelled || len(rep.RecordErrors) != 0 || n != 0 {
 		t.Errorf("err %v, status %s, record errors %v, %d users: want context.Canceled, cancelled, none, 0", err, rep.Status, rep.RecordErrors, n)
 	}
+}
+
+// Enrichment requests share the template's rate limit and retries with
+// the listing: under a limit of 10 a second they arrive 100ms apart, and a
+// 429 is waited out and retried.
+func TestEnrichSharesRateLimitAndRetries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		g := &githubOrg{throttle: map[string]int{"/users/carol": 2}, perPage: 10, members: []map[string]any{
+			member(1, "alice", ""), member(2, "bob", ""), member(3, "carol", ""), member(4, "dave", ""),
+		}, profiles: map[string]map[string]any{
+			"alice": {"email": "a@p.test"}, "bob": {"email": "b@p.test"}, "carol": {"email": "c@p.test"}, "dave": {"email": "d@p.test"},
+		}}
+		h := g.handler()
+		tmpl := MustParseTemplate([]byte(githubEnrichJSON))
+		tmpl.RateLimit = RateLimit{Requests: 10, Per: "1s"}
+		tmpl.Enrich[0].Concurrency = 4
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			return w.Result(), nil
+		})
+		c, err := New(tmpl, "github", Settings{"org": "acme", "base_url": "https://api.github.test", "api_key": "ghp-secret"},
+			WithHTTPClient(&http.Client{Transport: rt}), WithRetry(RetryPolicy{MaxAttempts: 3, MinWait: time.Second, MaxWait: 10 * time.Second}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		users, rep, err := runUsers(t, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(users) != 4 || rep.Enriched != 4 || rep.Requests != 6 || rep.Retries != 1 {
+			t.Errorf("%d users, enriched %d, requests %d (want 6), retries %d (want 1)", len(users), rep.Enriched, rep.Requests, rep.Retries)
+		}
+		for i := 1; i < len(g.arrivals); i++ {
+			if gap := g.arrivals[i].Sub(g.arrivals[i-1]); gap < 100*time.Millisecond {
+				t.Errorf("request %d arrived %v after the previous one, under the rate limit's 100ms", i, gap)
+			}
+		}
+		if last := g.arrivals[len(g.arrivals)-1].Sub(g.arrivals[0]); last < 2*time.Second {
+			t.Errorf("the run took %v: the 429's Retry-After of 2s was not waited out", last)
+		}
+	})
 }
