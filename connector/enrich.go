@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -430,7 +431,7 @@ func (c *Connector) enrichOne(ctx context.Context, e *enricher, u *url.URL) (map
 	if int64(len(data)) > c.opts.maxBody {
 		return nil, fmt.Errorf("response body larger than %d bytes", c.opts.maxBody)
 	}
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var doc any
 	if err := dec.Decode(&doc); err != nil {
