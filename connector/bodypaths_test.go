@@ -75,6 +75,14 @@ var pagePaths = map[string]struct {
 	"activity.last_activity_field": {set: func(t *Template, p string) { t.Activity.LastActivityField = p }, rec: true},
 	"filters[].field":              {set: func(t *Template, p string) { t.Filters = append(t.Filters, filterOn(p)) }, rec: true},
 	"join[].on":                    {set: func(t *Template, p string) { t.Join = append(t.Join, JoinSpec{Name: "j", On: p}) }, rec: true},
+	// {record.<path>} in an enrich URL and the when condition are read on
+	// the raw record before mapping.
+	"enrich[].url": {set: func(t *Template, p string) {
+		t.Enrich = append(t.Enrich, EnrichSpec{Name: "e", URL: "{base_url}/users/{record." + p + "}", Fields: map[string]string{"k": "k"}})
+	}, rec: true},
+	"enrich[].when.field": {set: func(t *Template, p string) {
+		t.Enrich = append(t.Enrich, EnrichSpec{Name: "e", URL: "{base_url}/users/{record.id}", When: filterOn(p), Fields: map[string]string{"k": "k"}})
+	}, rec: true},
 	"response.fallback_fields": {set: func(t *Template, p string) {
 		t.Response.Fields["sentinel"] = "x"
 		t.Response.FallbackFields = map[string][]string{"sentinel": {p}}
@@ -105,6 +113,9 @@ var notPagePaths = map[string]string{
 	"auth.key_format": "", "auth.login_auth": "",
 	"auth.token_response_settings": "read in the token response, not in pages",
 	"pagination.next_request_url":  "", "response.records_as": "a name (records_as values decodes pages fully)",
+	"enrich[].name": "", "enrich[].when.operator": "", "enrich[].on_error": "",
+	"enrich[].records_path": "read in the enrichment response, not in pages",
+	"enrich[].fields":       "read in the enrichment response, not in pages",
 }
 
 func init() {
@@ -186,9 +197,9 @@ func TestBodyPathsCoverListings(t *testing.T) {
 				tmpl := MustParseTemplate([]byte(resourcesJSON))
 				const sentinel = "sentinel.path"
 				spec := *row.block(&tmpl)
-				sub := Template{Request: spec.Request, Pagination: spec.Pagination, Response: spec.Response, Filters: spec.Filters, Join: spec.Join}.Clone()
+				sub := Template{Request: spec.Request, Pagination: spec.Pagination, Response: spec.Response, Filters: spec.Filters, Join: spec.Join, Enrich: spec.Enrich}.Clone()
 				pp.set(&sub, sentinel)
-				spec.Request, spec.Pagination, spec.Response, spec.Filters, spec.Join = sub.Request, sub.Pagination, sub.Response, sub.Filters, sub.Join
+				spec.Request, spec.Pagination, spec.Response, spec.Filters, spec.Join, spec.Enrich = sub.Request, sub.Pagination, sub.Response, sub.Filters, sub.Join, sub.Enrich
 				for _, d := range tmpl.declared() {
 					rec, doc := bodyPaths(d.listing())
 					where, other := doc, rec

@@ -57,6 +57,15 @@ func (t Template) Clone() Template {
 		}
 		t.Filters = fs
 	}
+	if t.Enrich != nil {
+		es := make([]EnrichSpec, len(t.Enrich))
+		for i, e := range t.Enrich {
+			e.When = cloneCondition(e.When)
+			e.Fields = maps.Clone(e.Fields)
+			es[i] = e
+		}
+		t.Enrich = es
+	}
 	t.RetryOn = slices.Clone(t.RetryOn)
 	t.LDAP = t.LDAP.Clone()
 	t.Join = cloneJoins(t.Join)

@@ -60,6 +60,7 @@ type Connector struct {
 	// (resources.go).
 	resources []*resourceListing
 	joins     []*joinListing    // the users listing's (join.go)
+	enrich    []*enricher       // the users listing's enrich entries (enrich.go)
 	bind      [sha256.Size]byte // the checkpoint fingerprint (checkpoint.go)
 }
 
@@ -141,6 +142,9 @@ func (c *Connector) compile(r resolved) error {
 		return err
 	}
 	c.compileActivity()
+	if c.enrich, err = compileEnrich("", l.enrich, r.values, transport.Origin(c.first.URL), c.redact); err != nil {
+		return err
+	}
 	return c.compileResources(r.values)
 }
 
@@ -153,13 +157,14 @@ type listing struct {
 	pagination paginate.Config
 	response   ResponseSpec
 	filters    []filter.Condition
+	enrich     []EnrichSpec
 	mapping    mapping.Spec
 	joins      []JoinSpec
 }
 
 // users returns t's users listing.
 func (t Template) users() listing {
-	return listing{request: t.Request, pagination: t.Pagination, response: t.Response, filters: t.Filters, mapping: mappingSpec(t), joins: t.Join}
+	return listing{request: t.Request, pagination: t.Pagination, response: t.Response, filters: t.Filters, enrich: t.Enrich, mapping: mappingSpec(t), joins: t.Join}
 }
 
 // compileRequest builds a listing's first request from its request block,

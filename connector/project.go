@@ -214,6 +214,7 @@ func bodyPaths(l listing) (rec, doc []string) {
 	rec = append(rec, l.mapping.RecordPaths()...)
 	rec = append(rec, filter.RecordPaths(l.filters...)...)
 	rec = append(rec, joinOnPaths(l.joins)...)
+	rec = append(rec, enrichPaths(l.enrich)...)
 	pdoc, prec := l.pagination.BodyPaths()
 	rec = append(rec, prec...)
 	doc = append(doc, pdoc...)

@@ -50,6 +50,11 @@ type Report struct {
 	// Seen counts the records received, Kept those that passed the filters
 	// and were mapped, Filtered those the filters dropped.
 	Seen, Kept, Filtered int
+	// Enriched counts the records that an enrich entry added fields to;
+	// their sub-requests are counted in Requests. EnrichConcurrency is the
+	// most enrichment requests that were in flight at once (each entry is
+	// bounded by its concurrency).
+	Enriched, EnrichConcurrency int
 	// RecordErrors holds one error per record that could not be mapped, each
 	// reading "page P, record R: ..." (1-based page, 0-based record index).
 	RecordErrors []error

@@ -34,6 +34,8 @@ func (r Report) Merge(next Report) Report {
 	out.Seen += r.Seen
 	out.Kept += r.Kept
 	out.Filtered += r.Filtered
+	out.Enriched += r.Enriched
+	out.EnrichConcurrency = max(out.EnrichConcurrency, r.EnrichConcurrency)
 	out.RecordErrors = append(append([]error{}, r.RecordErrors...), next.RecordErrors...)
 	if len(out.RecordErrors) > maxRecordErrors {
 		n := len(out.RecordErrors) - maxRecordErrors

@@ -58,6 +58,8 @@ type ListingSpec struct {
 	Pagination paginate.Config    `json:"pagination,omitzero"`
 	Response   ResponseSpec       `json:"response"`
 	Filters    []filter.Condition `json:"filters,omitempty"`
+	// Enrich lists the listing's requests per record (see EnrichSpec).
+	Enrich []EnrichSpec `json:"enrich,omitempty"`
 	// Kind is the assignments listing's kind of every record, "license"
 	// or "application", for a vendor whose rows do not say (then
 	// response.fields need no kind). Assignments only.
@@ -121,7 +123,7 @@ type declaredResource struct {
 // listing returns the declared resource's listing.
 func (d declaredResource) listing() listing {
 	s := d.spec
-	return listing{request: s.Request, pagination: s.Pagination, response: s.Response, filters: s.Filters, joins: s.Join, mapping: mapping.Spec{
+	return listing{request: s.Request, pagination: s.Pagination, response: s.Response, filters: s.Filters, joins: s.Join, enrich: s.Enrich, mapping: mapping.Spec{
 		Fields:       s.Response.Fields,
 		Fallbacks:    s.Response.FallbackFields,
 		StatusValues: s.Response.StatusValues,
@@ -145,6 +147,7 @@ type resourceListing struct {
 	mapper *mapping.TableMapper
 	pred   filter.Predicate
 	joins  []*joinListing // join.go
+	enrich []*enricher    // enrich.go
 }
 
 // compileResources compiles every declared resource listing onto the
@@ -187,6 +190,9 @@ func (c *Connector) compileResources(vals map[string]string) error {
 		message, err := respath.Compile(l.response.ErrorMessagePath)
 		if err != nil {
 			return at(fmt.Errorf("response.error_message_path: %w", err))
+		}
+		if rl.enrich, err = compileEnrich(string(name)+".", l.enrich, vals, origin, c.redact); err != nil {
+			return err
 		}
 		rec, doc := projectionPaths(l)
 		rl.pages = newPageDecoder(records, rec, doc)
@@ -333,6 +339,9 @@ func (c *Connector) walkResource(ctx context.Context, rl *resourceListing, st *w
 			return c.wrapIn(rl.name, err)
 		}
 		st.pages++
+		if err := c.enrichPage(ctx, rl.enrich, rl.pred, st, st.pages, resp.Records); err != nil {
+			return c.wrapIn(rl.name, err)
+		}
 		for i, raw := range resp.Records {
 			if err := ctx.Err(); err != nil {
 				return c.wrapIn(rl.name, fmt.Errorf("page %d: %w", st.pages, err))
@@ -558,6 +567,7 @@ func (v *validator) resources() {
 			Version: t.Version, Declared: t.Declared, Auth: t.Auth,
 			Request: s.Request, Pagination: s.Pagination, Response: s.Response, Filters: s.Filters,
 		}}
+		v.enrich(name+".", s.Enrich, s.Request.URL)
 		sub.t.Request.UsersURL, sub.t.Request.URL = s.Request.URL, ""
 		sub.request()
 		sub.placeholders()
@@ -644,8 +654,8 @@ func (l *ListingSpec) clone() *ListingSpec {
 		return nil
 	}
 	c := *l
-	sub := Template{Request: l.Request, Pagination: l.Pagination, Response: l.Response, Filters: l.Filters}.Clone()
-	c.Request, c.Pagination, c.Response, c.Filters = sub.Request, sub.Pagination, sub.Response, sub.Filters
+	sub := Template{Request: l.Request, Pagination: l.Pagination, Response: l.Response, Filters: l.Filters, Enrich: l.Enrich}.Clone()
+	c.Request, c.Pagination, c.Response, c.Filters, c.Enrich = sub.Request, sub.Pagination, sub.Response, sub.Filters, sub.Enrich
 	c.Join = cloneJoins(l.Join)
 	return &c
 }

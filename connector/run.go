@@ -36,8 +36,9 @@ type walkState struct {
 	recordErrs []error
 	dropped    int // record errors beyond maxRecordErrors
 	summary    activity.Summary
-	joinPages  int // pages of the join listings (join.go), in Report.Pages
-	walkResume     // checkpoints (checkpoint.go)
+	joinPages  int       // pages of the join listings (join.go), in Report.Pages
+	enrich     enrichRun // enrichment counts and caches (enrich.go)
+	walkResume           // checkpoints (checkpoint.go)
 }
 
 func (s *walkState) recordError(r *transport.Redactor, page, rec int, err error) {
@@ -154,6 +155,7 @@ func (c *Connector) finish(ctx context.Context, rep *Report, st *walkState, err 
 	rep.Seen, rep.Kept, rep.Filtered = st.seen, st.kept, st.filtered
 	rep.RecordErrors = st.allRecordErrors()
 	rep.Activity = st.summary
+	rep.Enriched, rep.EnrichConcurrency = st.enrich.enriched, st.enrich.maxIn
 	switch {
 	case err == nil && len(rep.RecordErrors) == 0:
 		rep.Status = Succeeded
@@ -191,6 +193,9 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 			return c.wrap(err)
 		}
 		st.pages++
+		if err := c.enrichPage(ctx, c.enrich, c.pred, st, st.from.pages+st.pages, resp.Records); err != nil {
+			return c.wrap(err)
+		}
 		raw := resp.Raw // set when WithRawRecords
 		for i, rec := range resp.Records {
 			if err := ctx.Err(); err != nil {

@@ -61,8 +61,11 @@ type Template struct {
 	Pagination paginate.Config    `json:"pagination,omitzero"`
 	Response   ResponseSpec       `json:"response"`
 	Filters    []filter.Condition `json:"filters,omitempty"`
-	Activity   ActivitySpec       `json:"activity,omitzero"`
-	RateLimit  RateLimit          `json:"rate_limit,omitzero"`
+	// Enrich lists the users listing's requests per record (see
+	// EnrichSpec).
+	Enrich    []EnrichSpec `json:"enrich,omitempty"`
+	Activity  ActivitySpec `json:"activity,omitzero"`
+	RateLimit RateLimit    `json:"rate_limit,omitzero"`
 	// RetryOn lists extra statuses (400-599) that mean "throttled, retry",
 	// on top of 429, 502, 503 and 504.
 	RetryOn []int `json:"retry_on,omitempty"`

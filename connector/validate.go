@@ -33,7 +33,8 @@ var settingNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 // without credentials (user info or secret-looking query parameters); that
 // every {placeholder} names a declared or auth-implied setting; the
 // pagination block; records_path, success_path, error_message_path and
-// every mapped path (fallback_fields included); status_values targets and time_format; filters; activity;
+// every mapped path (fallback_fields included); status_values targets and time_format; filters;
+// the enrich entries (their URLs on the listing's origin, "enrich[0].url"); activity;
 // rate_limit; retry_on; and each declared licenses, applications and
 // assignments block by the same rules, its paths under its key
 // ("licenses.request.url", "licenses.response.fields.total").
@@ -53,6 +54,7 @@ func (t Template) Validate() error {
 	}
 	v.response()
 	v.filters()
+	v.enrich("", t.Enrich, t.Request.UsersURL) // enrich.go
 	v.activity()
 	v.limits()
 	v.joins("", v.t.Join) // join.go
