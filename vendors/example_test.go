@@ -67,6 +67,7 @@ func ExampleList() {
 	// hubspot            full     HubSpot
 	// intercom           full     Intercom
 	// jira-cloud         full     Jira Cloud
+	// linear             partial  Linear
 	// lucidchart         partial  Lucidchart
 	// microsoft-entra    full     Microsoft Entra ID
 	// miro-scim          partial  Miro (SCIM)
