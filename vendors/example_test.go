@@ -71,6 +71,7 @@ func ExampleList() {
 	// lucidchart         partial  Lucidchart
 	// microsoft-entra    full     Microsoft Entra ID
 	// miro-scim          partial  Miro (SCIM)
+	// monday             partial  monday.com
 	// namely             full     Namely
 	// notion-scim        partial  Notion (SCIM)
 	// okta               full     Okta

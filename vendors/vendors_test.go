@@ -43,6 +43,7 @@ var designSlugs = []string{
 	"lucidchart",
 	"microsoft-entra",
 	"miro-scim",
+	"monday",
 	"namely",
 	"notion-scim",
 	"okta",
@@ -64,7 +65,7 @@ var designSlugs = []string{
 // partialSlugs are the vendors whose templates rest on facts known only from
 // community code or assumptions (see the README's vendor table); their
 // templates must say "partial", not "full".
-var partialSlugs = []string{"1password-scim", "apptio", "bugsnag", "cyberark-identity", "linear", "lucidchart", "miro-scim", "notion-scim", "zoom"}
+var partialSlugs = []string{"1password-scim", "apptio", "bugsnag", "cyberark-identity", "linear", "lucidchart", "miro-scim", "monday", "notion-scim", "zoom"}
 
 // ownBaseURL are the vendors whose API runs at an address only the customer
 // knows (a generic SCIM server, a self-hosted bridge): their base_url is a
