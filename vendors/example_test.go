@@ -69,9 +69,11 @@ func ExampleList() {
 	// hubspot            full     HubSpot
 	// intercom           full     Intercom
 	// jira-cloud         full     Jira Cloud
+	// linear             partial  Linear
 	// lucidchart         partial  Lucidchart
 	// microsoft-entra    full     Microsoft Entra ID
 	// miro-scim          partial  Miro (SCIM)
+	// monday             partial  monday.com
 	// namely             full     Namely
 	// notion-scim        partial  Notion (SCIM)
 	// okta               full     Okta

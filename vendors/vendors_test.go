@@ -41,9 +41,11 @@ var designSlugs = []string{
 	"hubspot",
 	"intercom",
 	"jira-cloud",
+	"linear",
 	"lucidchart",
 	"microsoft-entra",
 	"miro-scim",
+	"monday",
 	"namely",
 	"notion-scim",
 	"okta",
@@ -65,7 +67,7 @@ var designSlugs = []string{
 // partialSlugs are the vendors whose templates rest on facts known only from
 // community code or assumptions (see the README's vendor table); their
 // templates must say "partial", not "full".
-var partialSlugs = []string{"1password-scim", "apptio", "bugsnag", "cyberark-identity", "lucidchart", "miro-scim", "notion-scim", "zoom"}
+var partialSlugs = []string{"1password-scim", "apptio", "bugsnag", "cyberark-identity", "linear", "lucidchart", "miro-scim", "monday", "notion-scim", "zoom"}
 
 // ownBaseURL are the vendors whose API runs at an address only the customer
 // knows (a generic SCIM server, a self-hosted bridge): their base_url is a
