@@ -60,6 +60,7 @@ type Connector struct {
 	// (resources.go).
 	resources []*resourceListing
 	joins     []*joinListing    // the users listing's (join.go)
+	each      *eachListing      // the users listing's (each.go)
 	bind      [sha256.Size]byte // the checkpoint fingerprint (checkpoint.go)
 }
 
@@ -128,6 +129,9 @@ func (c *Connector) compile(r resolved) error {
 		return err
 	}
 	if c.joins, err = c.compileJoins("", t.Join, r.values); err != nil {
+		return err
+	}
+	if c.each, err = compileEach("", t.Each, l.request, l.pagination, r.values); err != nil {
 		return err
 	}
 	// Validate compiled the rest already: these cannot fail.
