@@ -266,3 +266,86 @@ func TestEachNotResumable(t *testing.T) {
 		t.Errorf("RunFrom(done) = kept %d, %v; want 0, nil", rep.Kept, err)
 	}
 }
+
+// Validate locates each's problems under the listing's "each".
+func TestEachValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Template)
+		want []string
+	}{
+		{"valid users", func(t *Template) {
+			t.Request.Query = QueryValues{"status": {"{each}"}}
+			t.Each = &EachSpec{Name: "status", Values: []string{"a", "b"}}
+		}, nil},
+		{"valid parent", func(t *Template) {
+			t.Assignments.Request.URL = "{base_url}/apps/{each}/users"
+			t.Assignments.Each = &EachSpec{Name: "app", Parent: ResourceApplications, Path: "id"}
+		}, nil},
+		{"each without each", func(t *Template) { t.Request.UsersURL = "{base_url}/orgs/{each}/users" }, []string{"request.users_url"}},
+		{"resource each without each", func(t *Template) { t.Licenses.Request.URL = "{base_url}/orgs/{each}" }, []string{"licenses.request.url"}},
+		{"empty values", func(t *Template) {
+			t.Request.Query = QueryValues{"status": {"{each}"}}
+			t.Each = &EachSpec{Name: "status", Values: []string{}}
+		}, []string{"each.values"}},
+		{"blank value", func(t *Template) {
+			t.Request.Query = QueryValues{"status": {"{each}"}}
+			t.Each = &EachSpec{Name: "status", Values: []string{"a", " "}}
+		}, []string{"each.values[1]"}},
+		{"no name, two sources", func(t *Template) {
+			t.Request.Query = QueryValues{"status": {"{each}"}}
+			t.Each = &EachSpec{Values: []string{"a"}, Setting: "base_url"}
+		}, []string{"each", "each.name"}},
+		{"undeclared setting", func(t *Template) {
+			t.Request.UsersURL = "{base_url}/orgs/{each}/users"
+			t.Each = &EachSpec{Name: "org", Setting: "org_ids"}
+		}, []string{"each.setting"}},
+		{"unused", func(t *Template) { t.Each = &EachSpec{Name: "status", Values: []string{"a"}} }, []string{"each"}},
+		{"parent undeclared", func(t *Template) {
+			t.Licenses.Request.URL = "{base_url}/x/{each}"
+			t.Assignments = nil
+			t.Licenses.Each = &EachSpec{Name: "a", Parent: ResourceAssignments, Path: "id"}
+		}, []string{"licenses.each.parent"}},
+		{"parent itself", func(t *Template) {
+			t.Licenses.Request.URL = "{base_url}/x/{each}"
+			t.Licenses.Each = &EachSpec{Name: "a", Parent: ResourceLicenses, Path: "id"}
+		}, []string{"licenses.each.parent"}},
+		{"parent users", func(t *Template) {
+			t.Licenses.Request.URL = "{base_url}/x/{each}"
+			t.Licenses.Each = &EachSpec{Name: "a", Parent: ResourceUsers, Path: "id"}
+		}, []string{"licenses.each.parent"}},
+		{"parent fans out", func(t *Template) {
+			t.Licenses.Request.URL = "{base_url}/x/{each}"
+			t.Licenses.Each = &EachSpec{Name: "a", Parent: ResourceApplications, Path: "id"}
+			t.Applications.Request.URL = "{base_url}/y/{each}"
+			t.Applications.Each = &EachSpec{Name: "b", Values: []string{"1"}}
+		}, []string{"licenses.each.parent"}},
+		{"parent path", func(t *Template) {
+			t.Licenses.Request.URL = "{base_url}/x/{each}"
+			t.Licenses.Each = &EachSpec{Name: "a", Parent: ResourceApplications, Path: "[["}
+		}, []string{"licenses.each.path"}},
+		{"path without parent", func(t *Template) {
+			t.Licenses.Request.URL = "{base_url}/x/{each}"
+			t.Licenses.Each = &EachSpec{Name: "a", Values: []string{"1"}, Path: "id"}
+		}, []string{"licenses.each.path"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tmpl := MustParseTemplate([]byte(resourcesJSON))
+			tc.edit(&tmpl)
+			err := tmpl.Validate()
+			var got []string
+			for _, e := range unjoin(err) {
+				var te *TemplateError
+				if !errors.As(e, &te) {
+					t.Fatalf("error %v is no *TemplateError", e)
+				}
+				got = append(got, te.Path)
+			}
+			slices.Sort(got)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("error paths (-want +got):\n%s\nerror: %v", diff, err)
+			}
+		})
+	}
+}
