@@ -118,7 +118,7 @@ func (c *Connector) compile(r resolved) error {
 		return c.compileLDAP(r)
 	}
 	var err error
-	if c.first, err = compileRequest(l.request, l.pagination, r.values); err != nil {
+	if c.first, err = compileRequest(l.request, l.pagination, probeVals(t.Each, r.values)); err != nil { // each.go
 		return err
 	}
 	if c.pagination, err = pagingConfig(l.pagination, r.values); err != nil {

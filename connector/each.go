@@ -382,3 +382,21 @@ func (v *validator) each(at string, s *EachSpec, self Resource, req RequestSpec)
 		v.add(where, "the request uses no {each}: every walk would fetch the same pages")
 	}
 }
+
+// probeVals returns vals with {each} set to the first static or setting
+// value of s, for the listing's first request as compiled at New (the
+// one Connector.Test probes and origin checks read); vals itself when s
+// has none (a parent's values are known only by walking it: the probe
+// then has {each} empty).
+func probeVals(s *EachSpec, vals map[string]string) map[string]string {
+	if s == nil {
+		return vals
+	}
+	e, err := compileEach("", s, RequestSpec{}, paginate.Config{}, vals)
+	if err != nil || len(e.values) == 0 {
+		return vals
+	}
+	out := maps.Clone(vals)
+	out[eachPlaceholder] = e.values[0]
+	return out
+}

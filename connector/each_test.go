@@ -349,3 +349,22 @@ func TestEachValidate(t *testing.T) {
 		})
 	}
 }
+
+// Test probes the first page of the first value's walk.
+func TestEachConnectorTestProbesFirstValue(t *testing.T) {
+	v := &eachVendor{routes: map[string][]map[string]any{
+		"/admin/v1/orgs/o1/users": {user("a", "a@x")},
+	}}
+	c := eachConnector(t, v, `{"version": 1, "name": "Atlassian", "auth": {"method": "none"},
+  "settings": [{"name": "base_url"}, {"name": "org_ids"}],
+  "request": {"users_url": "{base_url}/admin/v1/orgs/{each}/users"},
+  "each": {"name": "org", "setting": "org_ids"},
+  "pagination": `+eachPaging+`,
+  "response": {"records_path": "items", "fields": {"id": "id", "email": "email"}}}`, Settings{"org_ids": "o1,o2"})
+	if err := c.Test(t.Context()); err != nil {
+		t.Fatalf("Test: %v", err)
+	}
+	if got := v.requests(); len(got) != 1 || got[0] != "/admin/v1/orgs/o1/users#1" {
+		t.Errorf("Test requested %v, want the first page of org o1", got)
+	}
+}

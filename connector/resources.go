@@ -160,7 +160,7 @@ func (c *Connector) compileResources(vals map[string]string) error {
 		at := func(err error) error { return fmt.Errorf("%s.%w", name, err) }
 		rl := &resourceListing{name: name, kind: d.spec.Kind, spec: l.request, raw: l.pagination}
 		var err error
-		if rl.first, err = compileRequest(l.request, l.pagination, vals); err != nil {
+		if rl.first, err = compileRequest(l.request, l.pagination, probeVals(d.spec.Each, vals)); err != nil { // each.go
 			return at(err)
 		}
 		if rl.cfg, err = pagingConfig(l.pagination, vals); err != nil {
