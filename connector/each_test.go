@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/saasconnect/saasconnect"
+	"github.com/saasconnect/saasconnect/internal/transport"
 )
 
 // eachVendor serves listings by path (and status query value, as
@@ -366,5 +367,32 @@ func TestEachConnectorTestProbesFirstValue(t *testing.T) {
 	}
 	if got := v.requests(); len(got) != 1 || got[0] != "/admin/v1/orgs/o1/users#1" {
 		t.Errorf("Test requested %v, want the first page of org o1", got)
+	}
+}
+
+// {each} is escaped for its position, as a setting's value: in the path,
+// a '/' is %2F; in the query, URL-encoded; in the body, a JSON string.
+func TestEachFirstEscaping(t *testing.T) {
+	c := eachConnector(t, &eachVendor{}, `{"version": 1, "name": "Esc", "auth": {"method": "none"},
+  "settings": [{"name": "base_url"}],
+  "request": {"users_url": "{base_url}/orgs/{each}/users", "method": "POST", "query": {"q": "{each}"}, "body": {"filter": "{each}"}},
+  "each": {"name": "org", "values": ["a/b c&d"]},
+  "response": {"records_path": "items", "fields": {"id": "id"}}}`, nil)
+	req, err := c.eachFirst(t.Context(), c.each, "a/b c&d", transport.Origin(c.first.URL))
+	if err != nil {
+		t.Fatalf("eachFirst: %v", err)
+	}
+	if got, want := req.URL.EscapedPath(), "/orgs/a%2Fb%20c&d/users"; got != want {
+		t.Errorf("path %q, want %q", got, want)
+	}
+	if got := req.URL.Query().Get("q"); got != "a/b c&d" {
+		t.Errorf("query q = %q, want the value", got)
+	}
+	if got := req.Body["filter"]; got != "a/b c&d" {
+		t.Errorf("body filter = %v, want the value", got)
+	}
+	// A value cannot move the request off the listing's origin.
+	if _, err := c.eachFirst(t.Context(), c.each, "x", "https://elsewhere.test"); err == nil {
+		t.Error("eachFirst on another origin: no error")
 	}
 }
