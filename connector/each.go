@@ -104,7 +104,7 @@ func compileEach(at string, s *EachSpec, req RequestSpec, pg paginate.Config, va
 	return e, nil
 }
 
-// first compiles the listing's first request for value v, with the
+// eachFirst compiles the listing's first request for value v, with the
 // settings from the token response when the auth method reads some. It
 // must be on origin.
 func (c *Connector) eachFirst(ctx context.Context, e *eachListing, v, origin string) (paginate.Request, error) {
