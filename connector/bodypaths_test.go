@@ -245,3 +245,35 @@ func TestBodyPathsLastCursor(t *testing.T) {
 func filterOn(path string) filter.Condition {
 	return filter.Condition{Field: path, Operator: filter.Exists}
 }
+
+// eachKeys classifies the string keys of a listing's each: none is read
+// in the listing's own pages (path is read in the parent listing's pages,
+// decoded whole), so the projection keeps none of them.
+var eachKeys = map[string]string{
+	"each.name": "a name", "each.values": "values, not paths", "each.setting": "a setting name",
+	"each.parent": "a listing name", "each.path": "read in the parent's pages, decoded whole (eachValues)",
+}
+
+// TestEachKeysClassified fails when EachSpec gains a string key that
+// eachKeys does not classify, or eachKeys names a key it lacks.
+func TestEachKeysClassified(t *testing.T) {
+	leaves := stringLeaves(reflect.TypeFor[EachSpec](), "each")
+	for _, key := range leaves {
+		if _, ok := eachKeys[key]; !ok {
+			t.Errorf("each key %q: classify it in eachKeys", key)
+		}
+	}
+	for key := range eachKeys {
+		if !slices.Contains(leaves, key) {
+			t.Errorf("eachKeys names %q, which is no each key", key)
+		}
+	}
+	// Setting each leaves the users listing's body paths unchanged.
+	tmpl := MustParseTemplate([]byte(validJSON))
+	rec0, doc0 := bodyPaths(tmpl.users())
+	tmpl.Each = &EachSpec{Name: "n", Values: []string{"v"}, Setting: "s", Parent: "p", Path: "sentinel.path"}
+	rec, doc := bodyPaths(tmpl.users())
+	if !slices.Equal(rec0, rec) || !slices.Equal(doc0, doc) {
+		t.Errorf("each changed the body paths: record %v -> %v, document %v -> %v", rec0, rec, doc0, doc)
+	}
+}

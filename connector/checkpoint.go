@@ -302,6 +302,9 @@ func (c *Connector) pageDone(st *walkState, resp paginate.Response) bool {
 		next.done = resp.Next.Done()
 		next.pages = resp.Next.Pages()
 	}
+	if c.each != nil && !st.eachLast {
+		next.done = false // one walk's end, not the run's (each.go)
+	}
 	st.at = next
 	if st.page != nil {
 		return st.page(before)

@@ -69,6 +69,7 @@ func (t Template) Clone() Template {
 	t.RetryOn = slices.Clone(t.RetryOn)
 	t.LDAP = t.LDAP.Clone()
 	t.Join = cloneJoins(t.Join)
+	t.Each = t.Each.clone()
 	for _, row := range resourceTable { // licenses, applications, assignments
 		block := row.block(&t)
 		*block = (*block).clone()

@@ -61,6 +61,7 @@ type Connector struct {
 	resources []*resourceListing
 	joins     []*joinListing    // the users listing's (join.go)
 	enrich    []*enricher       // the users listing's enrich entries (enrich.go)
+	each      *eachListing      // the users listing's (each.go)
 	bind      [sha256.Size]byte // the checkpoint fingerprint (checkpoint.go)
 }
 
@@ -118,7 +119,7 @@ func (c *Connector) compile(r resolved) error {
 		return c.compileLDAP(r)
 	}
 	var err error
-	if c.first, err = compileRequest(l.request, l.pagination, r.values); err != nil {
+	if c.first, err = compileRequest(l.request, l.pagination, probeVals(t.Each, r.values)); err != nil { // each.go
 		return err
 	}
 	if c.pagination, err = pagingConfig(l.pagination, r.values); err != nil {
@@ -129,6 +130,9 @@ func (c *Connector) compile(r resolved) error {
 		return err
 	}
 	if c.joins, err = c.compileJoins("", t.Join, r.values); err != nil {
+		return err
+	}
+	if c.each, err = compileEach("", t.Each, l.request, l.pagination, r.values); err != nil {
 		return err
 	}
 	// Validate compiled the rest already: these cannot fail.

@@ -67,6 +67,8 @@ type ListingSpec struct {
 	// Join lists second listings merged into this listing's records by
 	// key, as the users listing's join (see JoinSpec).
 	Join []JoinSpec `json:"join,omitempty"`
+	// Each walks the listing once per value (see EachSpec).
+	Each *EachSpec `json:"each,omitempty"`
 }
 
 // resourceRow is one row of the resource table: a resource other than
@@ -148,6 +150,7 @@ type resourceListing struct {
 	pred   filter.Predicate
 	joins  []*joinListing // join.go
 	enrich []*enricher    // enrich.go
+	each   *eachListing   // each.go
 }
 
 // compileResources compiles every declared resource listing onto the
@@ -160,7 +163,7 @@ func (c *Connector) compileResources(vals map[string]string) error {
 		at := func(err error) error { return fmt.Errorf("%s.%w", name, err) }
 		rl := &resourceListing{name: name, kind: d.spec.Kind, spec: l.request, raw: l.pagination}
 		var err error
-		if rl.first, err = compileRequest(l.request, l.pagination, vals); err != nil {
+		if rl.first, err = compileRequest(l.request, l.pagination, probeVals(d.spec.Each, vals)); err != nil { // each.go
 			return at(err)
 		}
 		if rl.cfg, err = pagingConfig(l.pagination, vals); err != nil {
@@ -171,6 +174,9 @@ func (c *Connector) compileResources(vals map[string]string) error {
 		}
 		rl.walker = &paginate.Walker{Config: rl.cfg, Fetch: rl.fetch(c), Prefetch: c.opts.prefetch}
 		if rl.joins, err = c.compileJoins(string(name)+".", d.spec.Join, vals); err != nil {
+			return err
+		}
+		if rl.each, err = compileEach(string(name)+".", d.spec.Each, l.request, l.pagination, vals); err != nil {
 			return err
 		}
 		if rl.mapper, err = mapping.CompileTable(l.mapping, d.row.table); err != nil {
@@ -334,7 +340,7 @@ func (c *Connector) walkResource(ctx context.Context, rl *resourceListing, st *w
 	if err != nil {
 		return c.wrapIn(rl.name, err)
 	}
-	for resp, err := range rl.walker.Walk(ctx, first) {
+	for resp, err := range c.resourcePages(ctx, rl, st, first) { // each.go
 		if err != nil {
 			return c.wrapIn(rl.name, err)
 		}
@@ -348,6 +354,9 @@ func (c *Connector) walkResource(ctx context.Context, rl *resourceListing, st *w
 			}
 			st.seen++
 			mergeJoins(raw, tables)
+			if rl.each != nil {
+				st.eachMerge(raw)
+			}
 			if rl.pred != nil && !rl.pred.Match(raw) {
 				st.filtered++
 				continue
@@ -355,6 +364,9 @@ func (c *Connector) walkResource(ctx context.Context, rl *resourceListing, st *w
 			rec, err := rl.mapper.Map(raw)
 			if err != nil {
 				st.recordError(c.redact, st.pages, i, err)
+				continue
+			}
+			if st.eachDup(resourceKey(rl.name, rec)) {
 				continue
 			}
 			errs := len(st.recordErrs) + st.dropped
@@ -565,7 +577,7 @@ func (v *validator) resources() {
 		// listing, with their paths moved under the block.
 		sub := &validator{t: Template{
 			Version: t.Version, Declared: t.Declared, Auth: t.Auth,
-			Request: s.Request, Pagination: s.Pagination, Response: s.Response, Filters: s.Filters,
+			Request: s.Request, Pagination: s.Pagination, Response: s.Response, Filters: s.Filters, Each: s.Each,
 		}}
 		v.enrich(name+".", s.Enrich, s.Request.URL)
 		sub.t.Request.UsersURL, sub.t.Request.URL = s.Request.URL, ""
@@ -595,6 +607,7 @@ func (v *validator) resources() {
 		}
 		v.resourceResponse(d)
 		v.joins(name+".", s.Join)
+		v.each(name+".", s.Each, d.row.name, s.Request) // each.go
 		switch {
 		case s.Kind == "":
 			if _, ok := s.Response.Fields["kind"]; d.row.name == ResourceAssignments && !ok {
@@ -657,6 +670,7 @@ func (l *ListingSpec) clone() *ListingSpec {
 	sub := Template{Request: l.Request, Pagination: l.Pagination, Response: l.Response, Filters: l.Filters, Enrich: l.Enrich}.Clone()
 	c.Request, c.Pagination, c.Response, c.Filters, c.Enrich = sub.Request, sub.Pagination, sub.Response, sub.Filters, sub.Enrich
 	c.Join = cloneJoins(l.Join)
+	c.Each = l.Each.clone()
 	return &c
 }
 

@@ -38,7 +38,11 @@ type walkState struct {
 	summary    activity.Summary
 	joinPages  int       // pages of the join listings (join.go), in Report.Pages
 	enrich     enrichRun // enrichment counts and caches (enrich.go)
-	walkResume           // checkpoints (checkpoint.go)
+	eachPages  int       // pages of each's parent listing (each.go), in Report.Pages
+	eachValue  string
+	eachLast   bool                // walking the last value
+	eachSeen   map[string]struct{} // identities delivered, with each
+	walkResume                     // checkpoints (checkpoint.go)
 }
 
 func (s *walkState) recordError(r *transport.Redactor, page, rec int, err error) {
@@ -151,7 +155,7 @@ func (c *Connector) finish(ctx context.Context, rep *Report, st *walkState, err 
 	rep.Walked = err == nil
 	snap := st.stats.Snapshot()
 	rep.Finished = c.opts.now()
-	rep.Requests, rep.Retries, rep.Pages = snap.Requests, snap.Retries, st.pages+st.joinPages
+	rep.Requests, rep.Retries, rep.Pages = snap.Requests, snap.Retries, st.pages+st.joinPages+st.eachPages
 	rep.Seen, rep.Kept, rep.Filtered = st.seen, st.kept, st.filtered
 	rep.RecordErrors = st.allRecordErrors()
 	rep.Activity = st.summary
@@ -188,7 +192,7 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 	if err != nil {
 		return c.wrap(err)
 	}
-	for resp, err := range c.pagesFrom(ctx, st) {
+	for resp, err := range c.usersPages(ctx, st) { // each.go
 		if err != nil {
 			return c.wrap(err)
 		}
@@ -203,6 +207,9 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 			}
 			st.seen++
 			mergeJoins(rec, tables)
+			if c.each != nil {
+				st.eachMerge(rec)
+			}
 			if c.pred != nil && !c.pred.Match(rec) {
 				st.filtered++
 				continue
@@ -210,6 +217,9 @@ func (c *Connector) walk(ctx context.Context, st *walkState, emit func(saasconne
 			u, err := c.mapper.Map(rec)
 			if err != nil {
 				st.recordError(c.redact, st.from.pages+st.pages, i, err)
+				continue
+			}
+			if st.eachDup(u.Key()) {
 				continue
 			}
 			u.Activity = c.classifier.Classify(u.LastActivity, c.reported)
@@ -352,6 +362,9 @@ func (c *Connector) wrap(err error) error {
 	}
 	if je := (*joinError)(nil); pe != nil && errors.As(err, &je) {
 		msg = fmt.Sprintf("join %q: %s", je.name, msg) // join.go
+	}
+	if ee := (*eachError)(nil); pe != nil && errors.As(err, &ee) {
+		msg = ee.prefix(msg) // each.go
 	}
 	return &runError{
 		msg:          c.redact.String(fmt.Sprintf("connector %q: %s", c.name, msg)),

@@ -87,6 +87,9 @@ type Template struct {
 	// JoinSpec): each walked once per run, its values under
 	// "_join.<name>" in every user record.
 	Join []JoinSpec `json:"join,omitempty"`
+
+	// Each walks the users listing once per value (see EachSpec).
+	Each *EachSpec `json:"each,omitempty"`
 }
 
 // AuthMethod names how requests get credentials (auth.method).

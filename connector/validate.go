@@ -57,8 +57,9 @@ func (t Template) Validate() error {
 	v.enrich("", t.Enrich, t.Request.UsersURL) // enrich.go
 	v.activity()
 	v.limits()
-	v.joins("", v.t.Join) // join.go
-	v.resources()         // the licenses, applications and assignments blocks (resources.go)
+	v.joins("", v.t.Join)                            // join.go
+	v.each("", v.t.Each, ResourceUsers, v.t.Request) // each.go
+	v.resources()                                    // the licenses, applications and assignments blocks (resources.go)
 	return errors.Join(v.errs...)
 }
 
@@ -241,8 +242,15 @@ func (v *validator) placeholders() {
 	for _, s := range t.Settings() {
 		known[s.Name] = true
 	}
+	if t.Each != nil {
+		known[eachPlaceholder] = true // each.go
+	}
 	check := func(path string, names []string) {
 		for _, n := range names {
+			if n == eachPlaceholder && !known[n] {
+				v.add(path, "placeholder {each} is filled by the listing's each: declare each (or a setting named each)")
+				continue
+			}
 			if !known[n] {
 				v.add(path, "placeholder {%s} names no declared or auth-implied setting", n)
 			}
