@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/saasconnect/saasconnect/internal/respath"
 )
 
 // An Authenticator adds credentials to an outgoing request.
@@ -173,18 +175,6 @@ func withType(typ, token string) string {
 	return typ + " " + token
 }
 
-// validHeaderName reports whether h is a token (RFC 9110 section 5.1).
-func validHeaderName(h string) bool {
-	if h == "" {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		ok := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-			strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
+// validHeaderName reports whether h is a header field name (an RFC 9110
+// token): the SDK's one check, in internal/respath.
+func validHeaderName(h string) bool { return respath.ValidHeaderName(h) }

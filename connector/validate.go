@@ -158,18 +158,9 @@ func authTemplateKeys() []string {
 	return keys
 }
 
-func validHeaderName(h string) bool {
-	if h == "" {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
-}
+// validHeaderName reports whether h is a header field name (an RFC 9110
+// token): the SDK's one check, in internal/respath.
+func validHeaderName(h string) bool { return respath.ValidHeaderName(h) }
 
 // url checks a URL template: it must parse once its placeholders are filled,
 // be absolute (or start with a placeholder that makes it so), use https (or
